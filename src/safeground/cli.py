@@ -1,0 +1,209 @@
+"""The ``safeground`` command: the app by default, and a few commands that need no screen.
+
+Only ``safeground`` with no command imports Textual; ``status``, ``where``, ``check`` and
+``start-fresh`` stay light so they answer at once (a test holds us to that). Every failure is one
+clear line on stderr and exit code 1 (2 for a command line that doesn't parse), never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from safeground import __version__
+from safeground.loader import WorkbookError, builtin_workbook_dir, check_workbook, load_workbook
+from safeground.storage import DEFAULT_PROFILE, ProgressFileError, ProgressStore, StorageError, resolve_data_dir
+
+PROG = "safeground"
+
+
+class CommandError(Exception):
+    """A failure to report as one line and exit 1."""
+
+
+def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """The options every command takes, before or after the command's name."""
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--profile", metavar="NAME", default=argparse.SUPPRESS if suppress else DEFAULT_PROFILE,
+                        help="whose answers: partners on one computer each use their own (default: default)")
+    parser.add_argument("--workbook", metavar="DIR", default=default, help="use the workbook in DIR instead of the built-in one")
+    parser.add_argument("--data-dir", metavar="DIR", default=default,
+                        help="where answers are kept (default: $SAFEGROUND_DATA_DIR, else your user data folder)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Safe Ground: a workbook for cultivating emotional safety in your relationship. "
+        "With no command, opens the workbook.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    _global_options(parser, suppress=False)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, summary: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=summary, description=summary)
+        _global_options(sub, suppress=True)
+        return sub
+
+    status = command("status", "show how far you are in each chapter and where you'd resume")
+    status.add_argument("--json", action="store_true", help="print the same as JSON, for scripts")
+    command("where", "print the data folder and the progress file's path")
+    check = command("check", "check a workbook folder and list every problem in it")
+    check.add_argument("dir", nargs="?", metavar="DIR", help="the workbook folder (default: the built-in workbook)")
+    fresh = command("start-fresh", "set the progress file aside (kept, renamed) and start with no answers")
+    fresh.add_argument("--force", action="store_true", help="also when the file is fine (it is still kept)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command is None:
+            return _run_app(args)
+        handler = {"status": _status, "where": _where, "check": _check, "start-fresh": _start_fresh}[args.command]
+        return handler(args)
+    except (CommandError, StorageError) as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return 1
+    except WorkbookError as error:
+        print(f"{PROG}: the workbook has problems (run '{PROG} check' for all of them):", file=sys.stderr)
+        print(f"  {error.problems[0]}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _store(args: argparse.Namespace, workbook_id: str) -> ProgressStore:
+    return ProgressStore(resolve_data_dir(args.data_dir), args.profile, workbook_id)
+
+
+def _run_app(args: argparse.Namespace) -> int:
+    try:
+        from safeground.app import run_app
+    except ImportError:  # the app arrives in its own module; until then, say so
+        print(f"{PROG}: the workbook app is not available in this build; try '{PROG} status'.", file=sys.stderr)
+        return 1
+    return run_app(workbook_dir=args.workbook, data_dir=args.data_dir, profile=args.profile)
+
+
+def _load_progress(args: argparse.Namespace):
+    workbook = load_workbook(args.workbook)
+    store = _store(args, workbook.id)
+    try:
+        progress = store.load(workbook)
+    except ProgressFileError as error:
+        raise CommandError(
+            f"{error}\n  Nothing was changed: your answers in that file are untouched.\n"
+            f"  To keep it and start fresh: {PROG} start-fresh{_profile_flag(args)}"
+        ) from None
+    return workbook, store, progress
+
+
+def _profile_flag(args: argparse.Namespace) -> str:
+    return f" --profile {args.profile}" if args.profile != DEFAULT_PROFILE else ""
+
+
+def _bar(fraction: float, width: int = 20) -> str:
+    full, empty = ("█", "░") if _stdout_can("█░") else ("#", "-")
+    filled = round(fraction * width)
+    return full * filled + empty * (width - filled)
+
+
+def _stdout_can(text: str) -> bool:
+    try:
+        text.encode(sys.stdout.encoding or "ascii")
+        return True
+    except (UnicodeEncodeError, LookupError):
+        return False
+
+
+def _status(args: argparse.Namespace) -> int:
+    workbook, store, progress = _load_progress(args)
+    chapters = [progress.chapter_progress(c) for c in workbook.chapters]
+    done = sum(c.done for c in chapters)
+    total = workbook.page_count
+    resume = progress.resume_position(workbook)
+    resume_chapter = workbook.chapter(resume.chapter)
+    resume_page = resume_chapter.page(resume.page) if resume_chapter else None
+    orphans = progress.orphans(workbook)
+    if args.json:
+        print(json.dumps({
+            "workbook": {"id": workbook.id, "title": workbook.title, "version": workbook.version},
+            "profile": args.profile,
+            "progress_file": str(store.path),
+            "saved": store.path.exists(),
+            "chapters": [{"id": c.chapter.id, "title": c.chapter.title, "pages_done": c.done, "pages_total": c.total} for c in chapters],
+            "pages_done": done,
+            "pages_total": total,
+            "percent": round(100 * done / total) if total else 100,
+            "resume": {"chapter": resume.chapter, "page": resume.page, "field": resume.field},
+            "orphaned_answers": [{"chapter": o.chapter, "page": o.page, "field": o.field, "reason": o.reason} for o in orphans],
+        }, ensure_ascii=False, indent=2))
+        return 0
+    separator = " › " if _stdout_can("›") else " > "
+    print(f"{workbook.title} ({workbook.version})" + (f" · profile {args.profile}" if args.profile != DEFAULT_PROFILE else ""))
+    print()
+    width = max(len(c.chapter.title) for c in chapters)
+    for entry in chapters:
+        print(f"  {entry.chapter.title:<{width}}  {_bar(entry.fraction)}  {entry.done}/{entry.total} pages")
+    print()
+    print(f"Overall: {round(100 * done / total) if total else 100}% ({done} of {total} pages complete)")
+    if resume_chapter and resume_page:
+        verb = "Continue at" if progress.has_answers else "Start at"
+        print(f"{verb}: {resume_chapter.title}{separator}{resume_page.title}")
+    print(f"Progress file: {store.path}" + ("" if store.path.exists() else " (not saved yet)"))
+    if orphans:
+        print()
+        print(f"{len(orphans)} answer(s) are kept in the file but the workbook can no longer show them:")
+        for orphan in orphans:
+            print(f"  {orphan.address.replace(' › ', separator)}: {orphan.reason}")
+    return 0
+
+
+def _where(args: argparse.Namespace) -> int:
+    workbook_id = load_workbook(args.workbook).id
+    store = _store(args, workbook_id)
+    print(f"Data folder:   {store.data_dir}")
+    print(f"Profile:       {store.profile_dir}")
+    print(f"Progress file: {store.path}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    folder = Path(args.dir or args.workbook or builtin_workbook_dir())
+    workbook, problems = check_workbook(folder)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {folder}", file=sys.stderr)
+        return 1
+    assert workbook is not None
+    fields = sum(len(p.fields) for c in workbook.chapters for p in c.pages)
+    print(f"{folder}: OK ({workbook.title}, {len(workbook.chapters)} chapters, {workbook.page_count} pages, {fields} questions)")
+    return 0
+
+
+def _start_fresh(args: argparse.Namespace) -> int:
+    workbook = load_workbook(args.workbook)
+    store = _store(args, workbook.id)
+    if not store.path.exists():
+        print(f"There is no progress file yet at {store.path}: you already start fresh.")
+        return 0
+    with store:
+        if not args.force:
+            try:
+                store.load(workbook)
+            except ProgressFileError:
+                pass
+            else:
+                raise CommandError(
+                    f"{store.path} is fine, so it was left in place. Add --force to set it aside anyway (it is kept either way)."
+                )
+        moved = store.move_aside()
+    print(f"Your old progress file is kept at {moved}.")
+    print("Safe Ground will start fresh next time you open it.")
+    return 0

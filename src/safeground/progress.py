@@ -1,0 +1,290 @@
+"""A person's answers, where they are, and which pages are complete.
+
+:class:`Progress` is the in-memory form of a progress file (``docs/progress-format.md``). It keeps
+every answer it was given, including answers the workbook can no longer show after a content update
+(renamed or removed pages and fields, options that are gone): those are never dropped, only set
+aside and reported, because they are someone's words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from safeground.content import Chapter, Field, Page, Workbook
+from safeground.kinds import KINDS, is_answered
+
+FORMAT_VERSION = 1
+TOP_LEVEL_KEYS = frozenset({"format", "workbook", "workbook_version", "updated", "position", "answers", "completed"})
+
+
+class ProgressFormatError(ValueError):
+    """A progress file whose contents do not fit the format. ``where`` is a dotted key path."""
+
+    def __init__(self, where: str, message: str):
+        self.where = where
+        self.message = message
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+@dataclass
+class Position:
+    """Where to resume: a chapter, a page in it, and the field that had the cursor."""
+
+    chapter: str = ""
+    page: str = ""
+    field: str = ""
+
+
+@dataclass(frozen=True)
+class Orphan:
+    """An answer the current workbook cannot show, kept in the file and reported."""
+
+    chapter: str
+    page: str
+    field: str
+    value: Any
+    reason: str
+
+    @property
+    def address(self) -> str:
+        return f"{self.chapter} › {self.page} › {self.field}"
+
+
+@dataclass(frozen=True)
+class ChapterProgress:
+    chapter: Chapter
+    done: int
+    total: int
+
+    @property
+    def fraction(self) -> float:
+        return self.done / self.total if self.total else 1.0
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, (str, list, dict)) and not value)
+
+
+@dataclass
+class Progress:
+    """Answers keyed ``answers[chapter][page][field]``, exactly as the file stores them."""
+
+    workbook_id: str
+    workbook_version: str = ""
+    updated: datetime | None = None
+    position: Position = field(default_factory=Position)
+    answers: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    completed: dict[str, dict[str, datetime]] = field(default_factory=dict)
+
+    # -- reading answers ---------------------------------------------------------------------
+
+    def get(self, chapter_id: str, page_id: str, field_id: str) -> Any:
+        """The stored answer, or None. May be a value that no longer fits the field: see usable()."""
+        return self.answers.get(chapter_id, {}).get(page_id, {}).get(field_id)
+
+    def usable(self, chapter_id: str, page_id: str, fld: Field) -> Any:
+        """The answer if it still fits ``fld`` (right shape, options still there), else None."""
+        value = self.get(chapter_id, page_id, fld.id)
+        if value is None:
+            return None
+        rules = KINDS[fld.kind]
+        return value if rules.has_shape(value) and rules.fits(fld, value) else None
+
+    def field_answered(self, chapter_id: str, page_id: str, fld: Field) -> bool:
+        return is_answered(fld, self.get(chapter_id, page_id, fld.id))
+
+    def page_complete(self, chapter_id: str, page: Page) -> bool:
+        """A page is complete when every required field on it has an answer.
+
+        A page whose questions are all optional would be "complete" before anyone touched it, which
+        reads as a mistake on the home screen; such a page is complete once any of them is answered.
+        """
+        required = [f for f in page.fields if f.required]
+        if not required:
+            return self.page_started(chapter_id, page)
+        return all(self.field_answered(chapter_id, page.id, f) for f in required)
+
+    def page_started(self, chapter_id: str, page: Page) -> bool:
+        return any(self.field_answered(chapter_id, page.id, f) for f in page.fields)
+
+    @property
+    def has_answers(self) -> bool:
+        return any(fields for pages in self.answers.values() for fields in pages.values())
+
+    # -- changing answers --------------------------------------------------------------------
+
+    def set(self, workbook: Workbook, chapter_id: str, page_id: str, field_id: str, value: Any, now: datetime | None = None) -> None:
+        """Store an answer (an empty one removes it) and keep completion dates in step."""
+        pages = self.answers.setdefault(chapter_id, {})
+        fields = pages.setdefault(page_id, {})
+        if _empty(value):
+            fields.pop(field_id, None)
+            if not fields:
+                pages.pop(page_id)
+            if not pages:
+                self.answers.pop(chapter_id)
+        else:
+            fields[field_id] = value
+        chapter = workbook.chapter(chapter_id)
+        page = chapter.page(page_id) if chapter else None
+        if page is not None:
+            self._update_completed(chapter_id, page, now)
+
+    def _update_completed(self, chapter_id: str, page: Page, now: datetime | None) -> None:
+        dates = self.completed.setdefault(chapter_id, {})
+        if self.page_complete(chapter_id, page):
+            dates.setdefault(page.id, now or _now())
+        else:
+            dates.pop(page.id, None)
+        if not dates:
+            self.completed.pop(chapter_id)
+
+    def completed_on(self, chapter_id: str, page_id: str) -> datetime | None:
+        return self.completed.get(chapter_id, {}).get(page_id)
+
+    # -- summaries ---------------------------------------------------------------------------
+
+    def chapter_progress(self, chapter: Chapter) -> ChapterProgress:
+        done = sum(1 for page in chapter.pages if self.page_complete(chapter.id, page))
+        return ChapterProgress(chapter, done, len(chapter.pages))
+
+    def overall_fraction(self, workbook: Workbook) -> float:
+        total = workbook.page_count
+        done = sum(self.chapter_progress(c).done for c in workbook.chapters)
+        return done / total if total else 1.0
+
+    def resume_position(self, workbook: Workbook) -> Position:
+        """Where "Continue" goes: the saved position if the workbook still has it, else the first
+        unanswered field of the first incomplete page, else the very first page."""
+        saved = self.position
+        chapter = workbook.chapter(saved.chapter)
+        page = chapter.page(saved.page) if chapter else None
+        if chapter and page:
+            field_id = saved.field if page.field(saved.field) else self.first_unanswered(chapter.id, page)
+            return Position(chapter.id, page.id, field_id)
+        for chapter in workbook.chapters:
+            for page in chapter.pages:
+                if not self.page_complete(chapter.id, page):
+                    return Position(chapter.id, page.id, self.first_unanswered(chapter.id, page))
+        first = workbook.chapters[0]
+        return Position(first.id, first.pages[0].id, first.pages[0].fields[0].id)
+
+    def first_unanswered(self, chapter_id: str, page: Page) -> str:
+        for fld in page.fields:
+            if not self.field_answered(chapter_id, page.id, fld):
+                return fld.id
+        return page.fields[0].id
+
+    def orphans(self, workbook: Workbook) -> list[Orphan]:
+        """Answers kept in the file that the current workbook cannot show, and why."""
+        found: list[Orphan] = []
+        for chapter_id, pages in self.answers.items():
+            chapter = workbook.chapter(chapter_id)
+            for page_id, fields in pages.items():
+                page = chapter.page(page_id) if chapter else None
+                for field_id, value in fields.items():
+                    fld = page.field(field_id) if page else None
+                    if chapter is None:
+                        reason = "the workbook has no chapter with this id any more"
+                    elif page is None:
+                        reason = "the chapter has no page with this id any more"
+                    elif fld is None:
+                        reason = "the page has no question with this id any more"
+                    elif not KINDS[fld.kind].fits(fld, value):
+                        reason = "the answer names options or values the question no longer has"
+                    else:
+                        continue
+                    found.append(Orphan(chapter_id, page_id, field_id, value, reason))
+        return found
+
+    # -- the file format ---------------------------------------------------------------------
+
+    def to_document(self) -> dict[str, Any]:
+        """The TOML document for this progress (see docs/progress-format.md)."""
+        document: dict[str, Any] = {
+            "format": FORMAT_VERSION,
+            "workbook": self.workbook_id,
+            "workbook_version": self.workbook_version,
+            "updated": self.updated or _now(),
+            "position": {"chapter": self.position.chapter, "page": self.position.page, "field": self.position.field},
+        }
+        if self.completed:
+            document["completed"] = self.completed
+        document["answers"] = self.answers
+        return document
+
+    @classmethod
+    def from_document(cls, document: dict[str, Any], workbook: Workbook) -> "Progress":
+        """Build progress from a parsed file, or raise :class:`ProgressFormatError` saying what is off.
+
+        Answers for fields the workbook still has must have the kind's shape (a scale answer is a
+        whole number, and so on); anything else the file holds for unknown places is kept as it is.
+        """
+        unknown = sorted(set(document) - TOP_LEVEL_KEYS)
+        if unknown:
+            raise ProgressFormatError(unknown[0], "is not part of the progress format (see docs/progress-format.md)")
+        version = document.get("format")
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise ProgressFormatError("format", "is missing or not a whole number; this does not look like a Safe Ground progress file")
+        if version > FORMAT_VERSION:
+            raise ProgressFormatError("format", f"is {version}, made by a newer Safe Ground (this one reads format {FORMAT_VERSION}); update Safe Ground to open it")
+        if version < 1:
+            raise ProgressFormatError("format", f"is {version}, which no Safe Ground has written")
+        workbook_id = document.get("workbook")
+        if workbook_id != workbook.id:
+            raise ProgressFormatError("workbook", f"is {workbook_id!r}, but this file belongs to workbook {workbook.id!r}")
+        version_text = document.get("workbook_version", "")
+        if not isinstance(version_text, str):
+            raise ProgressFormatError("workbook_version", "must be text")
+        updated = document.get("updated")
+        if updated is not None and not isinstance(updated, datetime):
+            raise ProgressFormatError("updated", "must be a date and time, like 2026-01-31T20:15:00Z")
+        position = _read_position(document.get("position", {}))
+        answers = _read_answers(document.get("answers", {}), workbook)
+        completed = _read_completed(document.get("completed", {}))
+        return cls(workbook.id, version_text, updated, position, answers, completed)
+
+
+def _read_position(table: Any) -> Position:
+    if not isinstance(table, dict):
+        raise ProgressFormatError("position", "must be a table with chapter, page and field")
+    for key in table:
+        if key not in ("chapter", "page", "field"):
+            raise ProgressFormatError(f"position.{key}", "is not part of the format (position has chapter, page and field)")
+        if not isinstance(table[key], str):
+            raise ProgressFormatError(f"position.{key}", "must be text (an id)")
+    return Position(table.get("chapter", ""), table.get("page", ""), table.get("field", ""))
+
+
+def _read_answers(table: Any, workbook: Workbook) -> dict[str, dict[str, dict[str, Any]]]:
+    if not isinstance(table, dict):
+        raise ProgressFormatError("answers", "must be a table of chapters")
+    for chapter_id, pages in table.items():
+        if not isinstance(pages, dict):
+            raise ProgressFormatError(f"answers.{chapter_id}", "must be a table of pages")
+        for page_id, fields in pages.items():
+            if not isinstance(fields, dict):
+                raise ProgressFormatError(f"answers.{chapter_id}.{page_id}", "must be a table of answers")
+            for field_id, value in fields.items():
+                fld = workbook.locate(chapter_id, page_id, field_id)
+                if fld is not None and not KINDS[fld.kind].has_shape(value):
+                    raise ProgressFormatError(
+                        f"answers.{chapter_id}.{page_id}.{field_id}",
+                        f"is a {fld.kind.replace('_', ' ')} question, so its answer must be {KINDS[fld.kind].shape}",
+                    )
+    return table
+
+
+def _read_completed(table: Any) -> dict[str, dict[str, datetime]]:
+    if not isinstance(table, dict):
+        raise ProgressFormatError("completed", "must be a table of chapters")
+    for chapter_id, pages in table.items():
+        if not isinstance(pages, dict) or not all(isinstance(v, datetime) for v in pages.values()):
+            raise ProgressFormatError(f"completed.{chapter_id}", "must map page ids to dates and times")
+    return table
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
