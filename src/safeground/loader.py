@@ -82,6 +82,7 @@ class _LineIndex:
 
     _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\" ]+?)\s*\]\]?\s*(#.*)?$")
     _KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
+    _INLINE_KEY = re.compile(r"([A-Za-z0-9_\-]+)\s*=")
 
     def __init__(self, text: str):
         self.tables: dict[tuple, int] = {(): 1}
@@ -89,11 +90,27 @@ class _LineIndex:
         counters: dict[tuple, int] = {}
         current: tuple = ()
         in_multiline: str | None = None
-        for number, line in enumerate(text.splitlines(), start=1):
+        #: Inside ``options = [`` written one ``{id = ..., label = ...}`` per line: the key's path.
+        in_array: tuple | None = None
+        items = 0
+        # TOML counts lines by "\n" only (str.splitlines would also split at form feeds and the like).
+        for number, line in enumerate(text.split("\n"), start=1):
             if in_multiline:
                 if line.count(in_multiline) % 2 == 1:
                     in_multiline = None
                 continue
+            if in_array is not None:
+                stripped = line.strip()
+                if stripped.startswith("{"):
+                    item = in_array + (items,)
+                    self.tables.setdefault(item, number)
+                    for name in self._INLINE_KEY.findall(stripped):
+                        self.keys.setdefault(item + (name,), number)
+                    items += 1
+                    continue
+                if stripped.startswith("]"):
+                    in_array = None
+                    continue
             header = self._HEADER.match(line)
             if header:
                 names = tuple(part.strip().strip('"') for part in header.group(2).split("."))
@@ -113,6 +130,8 @@ class _LineIndex:
                 for quote in ('"""', "'''"):
                     if rest.count(quote) % 2 == 1:
                         in_multiline = quote
+                if rest.strip().startswith("[") and rest.count("[") > rest.count("]"):
+                    in_array, items = current + (key.group(1),), 0
 
     @staticmethod
     def _resolve(names: tuple, current: tuple) -> tuple:
@@ -130,7 +149,14 @@ class _LineIndex:
     def line(self, path: tuple, key: str | None = None) -> int | None:
         if key is not None and path + (key,) in self.keys:
             return self.keys[path + (key,)]
-        return self.tables.get(path)
+        # An inline table (``options = [{id = ...}, ...]``) has no header of its own: point at the
+        # nearest enclosing key or table that was written on a line of its own.
+        for depth in range(len(path), 0, -1):
+            if path[:depth] in self.tables:
+                return self.tables[path[:depth]]
+            if path[:depth] in self.keys:
+                return self.keys[path[:depth]]
+        return self.tables.get(())
 
 
 def _where(path: tuple, ident: Any = None) -> str:
@@ -183,10 +209,12 @@ class _FileChecker:
             self.problem(path, 'missing \'id\': add id = "some-name" (lowercase words joined by dashes)')
             return ""
         value = table["id"]
-        if not isinstance(value, str) or not ID_PATTERN.match(value):
-            shown = f'"{value}"' if isinstance(value, str) else _type_name(value)
-            self.problem(path, f"id {shown} must be lowercase letters and digits joined by dashes, like \"my-page\"", "id")
-            return value if isinstance(value, str) else ""
+        if not isinstance(value, str):
+            self.problem(path, f"'id' must be text in quotes, like id = \"my-page\", not {_type_name(value)}", "id")
+            return ""
+        if not ID_PATTERN.match(value):
+            self.problem(path, f"id \"{value}\" must be lowercase letters and digits joined by dashes, like \"my-page\"", "id")
+            return value
         return value
 
     def integer(self, table: dict, path: tuple, key: str, default: int | None, ident: Any = None) -> int | None:
@@ -262,6 +290,9 @@ def _read_toml(file: Path, problems: list[Problem]) -> tuple[dict, str] | None:
         return None
     try:
         return tomllib.loads(text), text
+    except RecursionError:  # tomllib recurses once per nesting level: "a = [[[[..." runs out of stack
+        problems.append(Problem(file, None, "", "is not valid TOML: its values are nested too deeply"))
+        return None
     except tomllib.TOMLDecodeError as error:
         line_match = re.search(r"line (\d+)", str(error))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
@@ -272,7 +303,7 @@ def _read_toml(file: Path, problems: list[Problem]) -> tuple[dict, str] | None:
 def _load_field(check: _FileChecker, table: dict, path: tuple) -> Field | None:
     ident = check.ident(table, path)
     kind = table.get("kind")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         if "kind" not in table:
             check.problem(path, f"missing 'kind': one of {', '.join(FIELD_KINDS)}", None, ident)
         else:
@@ -433,21 +464,24 @@ def check_workbook(folder: Path) -> tuple[Workbook | None, list[Problem]]:
         check.problem((), f'chapter "{duplicate}" is listed twice in chapters', "chapters")
 
     chapters: dict[str, Chapter] = {}
+    unreadable: list[str] = []
     for file in sorted(folder.glob("*.toml")):
         if file.name in (WORKBOOK_FILE, SUPPORT_FILE):
             continue
         parsed_chapter = _read_toml(file, problems)
         if parsed_chapter is None:
+            unreadable.append(file.name)
             continue
         chapter = _load_chapter(file, *parsed_chapter, problems)
-        if chapter.id in chapters:
+        if chapter.id and chapter.id in chapters:
             problems.append(Problem(file, 1, "", f'chapter id "{chapter.id}" is also used by {chapters[chapter.id].path.name}'))
         elif chapter.id and chapter.id not in listed:
             problems.append(Problem(file, 1, "", f'chapter "{chapter.id}" is not listed in {WORKBOOK_FILE}: add it to chapters, or move the file out of this folder'))
         chapters.setdefault(chapter.id, chapter)
     for chapter_id in listed:
         if chapter_id not in chapters:
-            check.problem((), f'chapter "{chapter_id}" is listed, but no file in {folder} has id = "{chapter_id}"', "chapters")
+            hint = f" (it may be in {', '.join(unreadable)}, which could not be read: see above)" if unreadable else ""
+            check.problem((), f'chapter "{chapter_id}" is listed, but no file in {folder} has id = "{chapter_id}"{hint}', "chapters")
 
     support_file = folder / SUPPORT_FILE
     if not support_file.is_file():
