@@ -1,0 +1,320 @@
+"""The Safe Ground app: wiring between the session (answers, saving) and the screens.
+
+What lives here is what every screen shares: the keys that work everywhere (support, quick exit,
+quit), autosave and its status line, the first-run note, the command palette's entries, and the
+handling of a progress file that is locked or cannot be read. Each screen is its own module.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Iterable
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from safeground.content import Workbook
+from safeground.loader import load_workbook
+from safeground.session import Session
+from safeground.settings import Settings
+from safeground.storage import DEFAULT_PROFILE, ProfileLocked, ProgressFileError, ProgressStore, StorageError, resolve_data_dir
+
+#: Two presses of Escape this close together leave at once.
+QUICK_EXIT_WINDOW = 1.0
+#: How often pending changes are handed to the writer: typing is never more than this from disk.
+AUTOSAVE_INTERVAL = 0.5
+#: How often a failed save is tried again.
+RETRY_INTERVAL = 3.0
+MIN_WIDTH, MIN_HEIGHT = 80, 24
+QUICK_EXIT = "quick-exit"
+
+
+class SafeGroundApp(App[str]):
+    """Opens one profile's progress on one workbook and hands it to the screens."""
+
+    CSS_PATH = "safeground.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("f1", "support", "Support", priority=True),
+        Binding("question_mark", "support", "Support", show=False),
+        Binding("f12", "quick_exit", "Quick exit", priority=True),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(self, workbook: Workbook, store: ProgressStore, *, animate: bool = True):
+        super().__init__()
+        self.workbook = workbook
+        self.store = store
+        self.title = workbook.title
+        self.session: Session | None = None
+        self.settings = Settings.load(store.profile_dir)
+        self._last_escape = 0.0
+        self._support_shown: set[tuple[str, str, str]] = set()
+        self._save_failing = False
+        self._since_retry = 0.0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._too_small: Screen | None = None
+        if not animate:
+            self.animation_level = "none"
+
+    # -- start-up ----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        if self.settings.theme and self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            try:
+                self._loop.add_signal_handler(signum, self._save_and_leave)
+            except (NotImplementedError, RuntimeError, ValueError, AttributeError):
+                pass  # not on this platform; the exit path still saves
+        self.open_progress()
+        self.set_interval(AUTOSAVE_INTERVAL, self._autosave_tick)
+        self._check_size()
+
+    def open_progress(self) -> None:
+        """Take the profile's lock and load its progress, or show why that cannot happen."""
+        from safeground.screens.problem import ProblemScreen
+
+        try:
+            self.store.acquire_lock()
+            progress = self.store.load(self.workbook)
+        except ProfileLocked as error:
+            self.push_screen(ProblemScreen("locked", str(error)))
+            return
+        except ProgressFileError as error:
+            self.store.release_lock()
+            self.push_screen(ProblemScreen("unreadable", str(error)))
+            return
+        except StorageError as error:
+            self.push_screen(ProblemScreen("storage", str(error)))
+            return
+        self.session = Session(self.workbook, self.store, progress)
+        self.session.start_saving(self._saver_reported)
+        self._update_status()
+        from safeground.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        if not self.settings.welcomed:
+            from safeground.screens.welcome import WelcomeScreen
+
+            self.push_screen(WelcomeScreen(self.store.path), self._welcomed)
+
+    def _welcomed(self, _result: object) -> None:
+        self.settings.welcomed = True
+        self._save_settings()
+
+    def start_fresh(self) -> Path | None:
+        """Set an unreadable progress file aside (kept, renamed) and open a fresh one."""
+        moved = self.store.move_aside()
+        self.pop_screen()
+        self.open_progress()
+        return moved
+
+    # -- saving ------------------------------------------------------------------------------
+
+    def answers_changed(self, *, settled: bool) -> None:
+        """A screen changed an answer or the position. Settled changes (choices) save at once;
+        typing is picked up by the autosave tick, at most half a second later."""
+        if settled and self.session is not None:
+            self.session.save_soon()
+        self._update_status()
+
+    def _autosave_tick(self) -> None:
+        session = self.session
+        if session is None or session.saver is None:
+            return
+        session.save_soon()
+        if session.saver.last_error is not None and session.unsaved:
+            self._since_retry += AUTOSAVE_INTERVAL
+            if self._since_retry >= RETRY_INTERVAL:
+                self._since_retry = 0.0
+                session.saver.retry()
+
+    def _saver_reported(self, revision: int, error: BaseException | None) -> None:
+        """Called on the writer thread: hop to the app's loop without waiting for it."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            loop.call_soon_threadsafe(self._save_result, error)
+        except RuntimeError:
+            pass  # the app is closing; the exit path reports unsaved answers itself
+
+    def _save_result(self, error: BaseException | None) -> None:
+        if error is not None and not self._save_failing:
+            self._save_failing = True
+            reason = getattr(error, "strerror", None) or str(error)
+            self.notify(
+                f"Safe Ground couldn't save to {self.store.path.parent} ({reason}). "
+                "Your answers are safe here, and saving will be tried again.",
+                title="Not saved yet",
+                severity="warning",
+                timeout=10,
+            )
+        elif error is None and self._save_failing:
+            self._save_failing = False
+            self.notify("Your answers are saved again.", title="Saved")
+        self._update_status()
+
+    def _update_status(self) -> None:
+        session = self.session
+        if session is None:
+            state = ""
+        elif session.read_only:
+            state = "Read-only"
+        elif self._save_failing and session.unsaved:
+            state = "Not saved — retrying"
+        elif session.unsaved:
+            state = "Saving…"
+        else:
+            state = "Saved"
+        profile = f"profile: {self.store.profile}" if self.store.profile != DEFAULT_PROFILE else ""
+        self.sub_title = " · ".join(part for part in (state, profile) if part)
+
+    def _save_settings(self) -> None:
+        try:
+            self.settings.save(self.store.profile_dir)
+        except (OSError, StorageError):
+            pass  # settings are a convenience; answers have their own, louder, error path
+
+    def watch_theme(self, theme: str) -> None:
+        if self.is_mounted and theme != self.settings.theme:
+            self.settings.theme = theme
+            self._save_settings()
+
+    # -- keys that work everywhere -----------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        # Escape twice within a second leaves at once, on any screen. The first press still does
+        # what Escape normally does there (closing a dialog, say), so it is watched, not taken.
+        if isinstance(event, events.Key) and event.key == "escape":
+            now = time.monotonic()
+            if now - self._last_escape <= QUICK_EXIT_WINDOW:
+                self._last_escape = 0.0
+                self.action_quick_exit()
+                return
+            self._last_escape = now
+        await super().on_event(event)
+
+    def action_support(self) -> None:
+        from safeground.screens.support import SupportScreen
+
+        if not isinstance(self.screen, SupportScreen):
+            self.push_screen(SupportScreen(self.workbook.support))
+
+    def offer_support(self, key: tuple[str, str, str]) -> None:
+        """An answer asked for support: show it once for that question, gently."""
+        if key not in self._support_shown:
+            self._support_shown.add(key)
+            self.action_support()
+
+    def action_quick_exit(self) -> None:
+        """Save what can be saved in a moment, then leave with nothing left on screen."""
+        if self.session is not None:
+            self.session.save_and_wait(timeout=1.0)
+        self.exit(QUICK_EXIT)
+
+    def _save_and_leave(self) -> None:
+        """SIGTERM or SIGHUP (the terminal closed): save everything and exit cleanly."""
+        if self.session is not None:
+            self.session.save_and_wait(timeout=3.0)
+        self.exit()
+
+    async def action_quit(self) -> None:
+        session = self.session
+        if session is not None and not session.save_and_wait(timeout=3.0):
+            from safeground.screens.unsaved import UnsavedScreen
+
+            self.push_screen(UnsavedScreen(session))
+            return
+        self.exit()
+
+    # -- navigation shared by screens --------------------------------------------------------
+
+    def open_page(self, chapter_id: str, page_id: str | None = None, field_id: str | None = None) -> None:
+        """Open a chapter at a page (its first incomplete one by default), cursor in a field."""
+        from safeground.screens.chapter import ChapterScreen
+
+        session = self.session
+        chapter = self.workbook.chapter(chapter_id)
+        if session is None or chapter is None:
+            return
+        if page_id is None:
+            progress = session.progress
+            page = next((p for p in chapter.pages if not progress.page_complete(chapter.id, p)), chapter.pages[0])
+            page_id, field_id = page.id, progress.first_unanswered(chapter.id, page)
+        self.go_home()
+        self.push_screen(ChapterScreen(chapter, page_id, field_id))
+
+    def go_home(self) -> None:
+        from safeground.screens.home import HomeScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+
+    def continue_where_left(self) -> None:
+        if self.session is None:
+            return
+        position = self.session.progress.resume_position(self.workbook)
+        self.open_page(position.chapter, position.page, position.field)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if self.session is None:
+            return
+        yield SystemCommand("Continue where you left off", "Open the page you were on", self.continue_where_left)
+        yield SystemCommand("Support resources", "People you can reach out to", self.action_support)
+        yield SystemCommand("Contents", "Back to the list of chapters", self.go_home)
+        for chapter in self.workbook.chapters:
+            yield SystemCommand(
+                f"Go to chapter: {chapter.title}", chapter.summary, lambda c=chapter.id: self.open_page(c)
+            )
+
+    # -- terminal size -----------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._check_size()
+
+    def _check_size(self) -> None:
+        from safeground.screens.too_small import TooSmallScreen
+
+        small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
+        if small and self._too_small is None:
+            self._too_small = TooSmallScreen()
+            self.push_screen(self._too_small)
+        elif not small and self._too_small is not None:
+            if self.screen is self._too_small:
+                self.pop_screen()
+            self._too_small = None
+
+    def on_unmount(self) -> None:
+        if self.session is not None:
+            self.session.save_and_wait(timeout=3.0)
+            self.session.close()
+        else:
+            self.store.release_lock()
+
+
+def run_app(workbook_dir: str | None = None, data_dir: str | None = None, profile: str = DEFAULT_PROFILE) -> int:
+    """Open the app in this terminal; returns the process exit code."""
+    workbook = load_workbook(workbook_dir)
+    store = ProgressStore(resolve_data_dir(data_dir), profile, workbook.id)
+    app = SafeGroundApp(workbook, store)
+    result = app.run()
+    if result == QUICK_EXIT and sys.stdout.isatty():
+        # Leave a blank terminal: clear the screen and, where the terminal supports it, scrollback.
+        sys.stdout.write("\x1b[H\x1b[2J\x1b[3J")
+        sys.stdout.flush()
+    return app.return_code or 0
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m safeground` is the supported way
+    sys.exit(run_app(os.environ.get("SAFEGROUND_WORKBOOK")))

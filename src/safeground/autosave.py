@@ -1,0 +1,105 @@
+"""Saving in the background, so typing never waits for the disk.
+
+The app serialises the progress on its own thread (cheap: a few milliseconds for a full workbook)
+and hands the bytes to :class:`BackgroundSaver`, whose one writer thread writes the newest bytes it
+has. Older requests that were not written yet are simply replaced: only the latest state matters.
+A failed write (disk full, read-only folder, folder removed) is reported, kept, and retried with
+the next request or :meth:`retry`; nothing in memory is dropped.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from typing import Callable
+
+from safeground.progress import Progress
+from safeground.storage import ProgressStore, atomic_write, make_private_dir
+
+#: Called on the writer thread with (revision, error or None) after each write attempt.
+ResultCallback = Callable[[int, BaseException | None], None]
+
+
+def serialize(progress: Progress) -> bytes:
+    """The progress file's bytes, stamped with the time of saving."""
+    import tomli_w
+
+    progress.updated = datetime.now().astimezone().replace(microsecond=0)
+    return tomli_w.dumps(progress.to_document(), multiline_strings=True).encode("utf-8")
+
+
+class BackgroundSaver:
+    """One writer thread that writes the newest requested version of a progress file."""
+
+    def __init__(self, store: ProgressStore, on_result: ResultCallback | None = None):
+        self.store = store
+        self.on_result = on_result
+        self._condition = threading.Condition()
+        self._pending: tuple[int, bytes] | None = None
+        self._last_data: tuple[int, bytes] | None = None
+        self.saved_revision = 0
+        self.requested_revision = 0
+        self.last_error: BaseException | None = None
+        self._busy = False
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="safeground-saver", daemon=True)
+        self._thread.start()
+
+    def request(self, revision: int, data: bytes) -> None:
+        """Ask for ``data`` (the state at ``revision``) to be written; returns at once."""
+        with self._condition:
+            self._pending = (revision, data)
+            self._last_data = (revision, data)
+            self.requested_revision = max(self.requested_revision, revision)
+            self._condition.notify_all()
+
+    def retry(self) -> None:
+        """Write the newest data again after a failure (the app calls this on a timer)."""
+        with self._condition:
+            if self._last_data and self.saved_revision < self._last_data[0] and self._pending is None:
+                self._pending = self._last_data
+                self._condition.notify_all()
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.saved_revision >= self.requested_revision
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Wait until everything requested is written (or failed). True when all is on disk."""
+        with self._condition:
+            self._condition.wait_for(lambda: (self._pending is None and not self._busy), timeout)
+            return self.up_to_date
+
+    def close(self, timeout: float = 5.0) -> bool:
+        saved = self.flush(timeout)
+        with self._condition:
+            self._closed = True
+            self._condition.notify_all()
+        self._thread.join(timeout)
+        return saved
+
+    def _run(self) -> None:
+        while True:
+            with self._condition:
+                self._condition.wait_for(lambda: self._pending is not None or self._closed)
+                if self._pending is None:
+                    return
+                revision, data = self._pending
+                self._pending = None
+                self._busy = True
+            error: BaseException | None = None
+            try:
+                make_private_dir(self.store.profile_dir)
+                atomic_write(self.store.path, data)
+            except Exception as caught:  # any failure is reported, never lost in a thread
+                error = caught
+            with self._condition:
+                self._busy = False
+                if error is None:
+                    self.saved_revision = max(self.saved_revision, revision)
+                    self.last_error = None
+                else:
+                    self.last_error = error
+                self._condition.notify_all()
+            if self.on_result is not None:
+                self.on_result(revision, error)

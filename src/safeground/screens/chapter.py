@@ -1,0 +1,164 @@
+"""A chapter: its intro, then its pages one at a time, each a form built from the content."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.events import DescendantFocus
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Label, Markdown, ProgressBar, Static
+
+from safeground.widgets.base import FieldWidget
+from safeground.widgets.registry import widget_for
+
+if TYPE_CHECKING:
+    from safeground.app import SafeGroundApp
+    from safeground.content import Chapter, Page
+
+
+class ChapterScreen(Screen):
+    """Shows one page of ``chapter`` at a time; Next and Previous move between pages."""
+
+    BINDINGS = [
+        Binding("ctrl+n", "next_page", "Next page"),
+        Binding("ctrl+b", "previous_page", "Previous"),
+        Binding("ctrl+o", "contents", "Contents"),
+    ]
+
+    def __init__(self, chapter: "Chapter", page_id: str, field_id: str | None = None) -> None:
+        super().__init__()
+        self.chapter = chapter
+        self.page_index = chapter.page_index(page_id) or 0
+        self.focus_field = field_id
+
+    @property
+    def safeground(self) -> "SafeGroundApp":
+        return cast("SafeGroundApp", self.app)
+
+    @property
+    def page(self) -> "Page":
+        return self.chapter.pages[self.page_index]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield VerticalScroll(id="page")
+        with Horizontal(id="page-nav"):
+            yield Button("← Previous", id="previous", compact=True)
+            yield Label("", id="page-where")
+            yield ProgressBar(total=len(self.chapter.pages), show_eta=False, show_percentage=False, id="chapter-bar")
+            yield Button("Next →", id="next", compact=True, variant="primary")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.title = self.chapter.title
+        await self.show_page(self.page_index, self.focus_field)
+
+    async def show_page(self, index: int, field_id: str | None = None) -> None:
+        """Replace the page's widgets with those of page ``index`` and put the cursor in a field."""
+        session = self.safeground.session
+        assert session is not None
+        self.page_index = index
+        page = self.page
+        progress = session.progress
+        container = self.query_one("#page", VerticalScroll)
+        await container.remove_children()
+        widgets = []
+        if index == 0 and self.chapter.intro:
+            widgets.append(Markdown(self.chapter.intro, classes="chapter-intro"))
+        widgets.append(Label(Content(page.title), classes="page-title"))
+        widgets.append(Static(Content("✓ This page is complete"), classes="page-complete"))
+        if page.text:
+            widgets.append(Markdown(page.text, classes="page-text"))
+        for field in page.fields:
+            widgets.append(widget_for(field, progress.usable(self.chapter.id, page.id, field)))
+        await container.mount_all(widgets)
+        container.scroll_home(animate=False)
+        self._refresh_marks()
+        target = field_id if field_id and page.field(field_id) else progress.first_unanswered(self.chapter.id, page)
+        session.move_to(self.chapter.id, page.id, target)
+        self.safeground.answers_changed(settled=True)
+        self.call_after_refresh(self._focus_field, target)
+
+    def _focus_field(self, field_id: str) -> None:
+        for widget in self.query(FieldWidget):
+            if widget.field.id == field_id:
+                widget.focus_control()
+                return
+
+    def _refresh_marks(self) -> None:
+        session = self.safeground.session
+        assert session is not None
+        progress = session.progress
+        complete = progress.page_complete(self.chapter.id, self.page)
+        total = len(self.chapter.pages)
+        self.query_one("#page", VerticalScroll).set_class(complete, "-complete")
+        done = progress.chapter_progress(self.chapter).done
+        mark = " ✓" if complete else ""
+        self.query_one("#page-where", Label).update(
+            Content(f"Page {self.page_index + 1} of {total}{mark} · {done}/{total} complete")
+        )
+        self.query_one("#chapter-bar", ProgressBar).update(progress=done)
+        self.query_one("#previous", Button).disabled = self.page_index == 0
+        self.query_one("#next", Button).label = Content(self._next_label())
+
+    def _next_label(self) -> str:
+        if self.page_index + 1 < len(self.chapter.pages):
+            return "Next →"
+        workbook = self.safeground.workbook
+        index = workbook.chapter_index(self.chapter.id) or 0
+        if index + 1 < len(workbook.chapters):
+            return f"Next chapter: {workbook.chapters[index + 1].title} →"
+        return "Back to contents"
+
+    # -- answers -----------------------------------------------------------------------------
+
+    @on(FieldWidget.Changed)
+    def _answer_changed(self, event: FieldWidget.Changed) -> None:
+        event.stop()
+        session = self.safeground.session
+        if session is None:
+            return
+        field = event.field_widget.field
+        session.answer(self.chapter.id, self.page.id, field.id, event.value)
+        session.move_to(self.chapter.id, self.page.id, field.id)
+        self._refresh_marks()
+        self.safeground.answers_changed(settled=event.settled)
+        if field.kind == "choice" and event.value in field.support:
+            self.safeground.offer_support((self.chapter.id, self.page.id, field.id))
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        session = self.safeground.session
+        node = event.widget
+        while node is not None and not isinstance(node, FieldWidget):
+            node = node.parent
+        if session is not None and isinstance(node, FieldWidget):
+            session.move_to(self.chapter.id, self.page.id, node.field.id)
+            self.safeground.answers_changed(settled=False)
+
+    # -- moving ------------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#next")
+    async def action_next_page(self) -> None:
+        if self.page_index + 1 < len(self.chapter.pages):
+            await self.show_page(self.page_index + 1)
+            return
+        workbook = self.safeground.workbook
+        index = workbook.chapter_index(self.chapter.id) or 0
+        if index + 1 < len(workbook.chapters):
+            following = workbook.chapters[index + 1]
+            self.safeground.open_page(following.id, following.pages[0].id)
+        else:
+            self.safeground.go_home()
+
+    @on(Button.Pressed, "#previous")
+    async def action_previous_page(self) -> None:
+        if self.page_index > 0:
+            await self.show_page(self.page_index - 1)
+
+    def action_contents(self) -> None:
+        self.safeground.go_home()

@@ -1,0 +1,115 @@
+"""Home: the workbook's chapters with their progress, and one button to carry on."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Label, ListItem, ListView, ProgressBar, Static
+
+if TYPE_CHECKING:
+    from safeground.app import SafeGroundApp
+    from safeground.content import Chapter
+
+
+def first_line(text: str) -> str:
+    """The first paragraph of a Markdown description, as one plain line for the home screen."""
+    paragraph = text.strip().split("\n\n", 1)[0]
+    return " ".join(paragraph.replace("*", "").split())
+
+
+class ChapterRow(ListItem):
+    """One chapter: title, summary, and how many pages are complete."""
+
+    def __init__(self, chapter: "Chapter") -> None:
+        super().__init__(classes="chapter-row")
+        self.chapter = chapter
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="chapter-row--top"):
+            yield Label(Content(self.chapter.title), classes="chapter-row--title")
+            yield ProgressBar(total=len(self.chapter.pages), show_eta=False, show_percentage=False)
+            yield Label("", classes="chapter-row--count")
+        yield Label(Content(self.chapter.summary), classes="chapter-row--summary")
+
+    def show_progress(self, done: int) -> None:
+        total = len(self.chapter.pages)
+        self.query_one(ProgressBar).update(progress=done)
+        mark = "✓ " if done == total else ""
+        self.query_one(".chapter-row--count", Label).update(Content(f"{mark}{done}/{total} pages"))
+        self.set_class(done == total, "-complete")
+
+
+class HomeScreen(Screen):
+    """The contents page. The continue button has focus, so Enter picks up where you were."""
+
+    BINDINGS = [("c", "continue", "Continue")]
+
+    @property
+    def safeground(self) -> "SafeGroundApp":
+        return cast("SafeGroundApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        workbook = self.safeground.workbook
+        yield Header()
+        with VerticalScroll(id="home"):
+            yield Label(Content(workbook.title), id="home-title")
+            yield Static(Content(first_line(workbook.description)), id="home-purpose")
+            yield Button("Start", id="continue", variant="primary")
+            yield ListView(*[ChapterRow(chapter) for chapter in workbook.chapters], id="chapters")
+            with Vertical(id="overall"):
+                yield Label("", id="overall-label")
+                yield ProgressBar(total=workbook.page_count, show_eta=False, id="overall-bar")
+            yield Static(
+                Content("F1 support · Esc Esc or F12 quick exit · Ctrl+P commands · Ctrl+Q quit"),
+                id="home-keys",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_progress()
+        self.query_one("#continue", Button).focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_progress()
+
+    def refresh_progress(self) -> None:
+        session = self.safeground.session
+        if session is None:
+            return
+        workbook, progress = session.workbook, session.progress
+        done_total = 0
+        for row in self.query(ChapterRow):
+            done = progress.chapter_progress(row.chapter).done
+            done_total += done
+            row.show_progress(done)
+        self.query_one("#overall-bar", ProgressBar).update(progress=done_total)
+        self.query_one("#overall-label", Label).update(
+            Content(f"Overall: {done_total} of {workbook.page_count} pages complete")
+        )
+        button = self.query_one("#continue", Button)
+        if progress.has_answers:
+            position = progress.resume_position(workbook)
+            chapter = workbook.chapter(position.chapter)
+            page = chapter.page(position.page) if chapter else None
+            label = f"Continue: {chapter.title} · {page.title}" if chapter and page else "Continue"
+        else:
+            label = "Start"
+        button.label = Content(label)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "continue":
+            event.stop()
+            self.action_continue()
+
+    def action_continue(self) -> None:
+        self.safeground.continue_where_left()
+
+    def on_list_view_selected(self, event: ListView.Selected) -> None:
+        event.stop()
+        row = event.item
+        if isinstance(row, ChapterRow):
+            self.safeground.open_page(row.chapter.id)

@@ -1,0 +1,47 @@
+"""The first-run note, once per profile: what this is, where answers go, and the safety keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static
+
+WELCOME = """\
+This is a workbook, not therapy. It gives you questions to think about, at your own pace. You can \
+skip anything, stop at any time, and come back later: your place is kept.
+
+Your answers stay on this computer. They are saved as plain text as you type, in:
+{path}
+Anyone who can use this computer account can read that file.
+
+F1 opens support resources from any screen.
+Press Esc twice (or F12) to leave at once: your answers are saved and the screen is cleared."""
+
+
+class WelcomeScreen(ModalScreen[bool]):
+    BINDINGS = [Binding("enter,escape", "continue", "Continue")]
+
+    def __init__(self, progress_path: Path) -> None:
+        super().__init__()
+        self.progress_path = progress_path
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="welcome-box", classes="dialog"):
+            yield Label("Welcome to Safe Ground", classes="dialog-title")
+            yield Static(Content(WELCOME.format(path=self.progress_path)), id="welcome-text")
+            yield Button("Continue (Enter)", id="welcome-continue", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one(Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(True)
+
+    def action_continue(self) -> None:
+        self.dismiss(True)

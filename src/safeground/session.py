@@ -1,0 +1,83 @@
+"""One person's open workbook: the content, their answers, where they are, and saving.
+
+The app's screens talk to a :class:`Session` rather than to storage, so the rules (what changes count
+as changes, when a save is due, what read-only means) live here, free of Textual and easy to test.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from safeground.autosave import BackgroundSaver, ResultCallback, serialize
+from safeground.content import Workbook
+from safeground.progress import Position, Progress
+from safeground.storage import ProgressStore
+
+
+class Session:
+    """The workbook, the progress in memory, and the saver that keeps the file in step."""
+
+    def __init__(self, workbook: Workbook, store: ProgressStore, progress: Progress, *, read_only: bool = False):
+        self.workbook = workbook
+        self.store = store
+        self.progress = progress
+        self.read_only = read_only
+        #: Bumped on every change; the saver reports which revision reached the disk.
+        self.revision = 0
+        self.saver: BackgroundSaver | None = None
+
+    def start_saving(self, on_result: ResultCallback | None = None) -> None:
+        if not self.read_only and self.saver is None:
+            self.saver = BackgroundSaver(self.store, on_result)
+
+    @property
+    def profile(self) -> str:
+        return self.store.profile
+
+    # -- changes -----------------------------------------------------------------------------
+
+    def answer(self, chapter_id: str, page_id: str, field_id: str, value: Any) -> None:
+        if self.progress.get(chapter_id, page_id, field_id) == value:
+            return
+        self.progress.set(self.workbook, chapter_id, page_id, field_id, value)
+        self.revision += 1
+
+    def move_to(self, chapter_id: str, page_id: str, field_id: str = "") -> None:
+        position = Position(chapter_id, page_id, field_id)
+        if position != self.progress.position:
+            self.progress.position = position
+            self.revision += 1
+
+    # -- saving ------------------------------------------------------------------------------
+
+    @property
+    def unsaved(self) -> bool:
+        """True while a change has not reached the disk yet."""
+        if self.read_only or self.saver is None:
+            return False
+        return self.saver.saved_revision < self.revision
+
+    def save_soon(self) -> None:
+        """Hand the current state to the writer thread; returns at once."""
+        if self.saver is not None and not self.read_only and self.saver.requested_revision < self.revision:
+            self.saver.request(self.revision, serialize(self.progress))
+
+    def save_and_wait(self, timeout: float = 3.0) -> bool:
+        """Save everything now and wait for it (quitting). True when it is all on disk."""
+        if self.read_only or self.saver is None:
+            return True
+        self.save_soon()
+        return self.saver.flush(timeout) and not self.unsaved
+
+    def export_unsaved(self, path) -> None:
+        """Write the answers somewhere else (when the data folder cannot be written)."""
+        from pathlib import Path
+
+        from safeground.storage import atomic_write
+
+        atomic_write(Path(path), serialize(self.progress), keep_backup=False)
+
+    def close(self) -> None:
+        if self.saver is not None:
+            self.saver.close()
+        self.store.release_lock()

@@ -1,0 +1,1 @@
+"""Textual widgets: one module per field kind, behind :mod:`safeground.widgets.registry`."""

@@ -1,0 +1,88 @@
+"""The shape every field widget shares: prompt, help, the control, and a gentle hint.
+
+A field widget is built from a :class:`~safeground.content.Field` and its saved value, shows the
+prompt and help as plain text (author text is never parsed as markup), and posts
+:class:`FieldWidget.Changed` whenever the person changes the answer. The page decides when to save.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Label, Static
+
+from safeground.content import Field
+from safeground.kinds import is_answered
+
+
+class FieldWidget(Vertical):
+    """Base class for one question on a page. Subclasses implement ``compose_control`` and ``value``."""
+
+    DEFAULT_CLASSES = "field"
+
+    class Changed(Message):
+        """The answer changed. ``settled`` is True for choices (save now), False while typing."""
+
+        def __init__(self, field_widget: "FieldWidget", value: Any, settled: bool) -> None:
+            super().__init__()
+            self.field_widget = field_widget
+            self.value = value
+            self.settled = settled
+
+        @property
+        def control(self) -> "FieldWidget":
+            return self.field_widget
+
+    def __init__(self, field: Field, value: Any = None, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.field = field
+        self.initial = value
+        self._reported = value
+        self.set_class(not field.required, "-optional")
+
+    def compose(self) -> ComposeResult:
+        prompt = Content(self.field.prompt)
+        if not self.field.required:
+            prompt = prompt + Content.styled("  (optional)", "dim")
+        yield Label(prompt, classes="field--prompt")
+        if self.field.help:
+            yield Static(Content(self.field.help), classes="field--help")
+        yield from self.compose_control()
+        yield Static(Content("Not answered yet"), classes="field--hint")
+
+    def on_mount(self) -> None:
+        self.refresh_answered()
+
+    def compose_control(self) -> ComposeResult:
+        raise NotImplementedError
+
+    @property
+    def value(self) -> Any:
+        raise NotImplementedError
+
+    def focus_control(self) -> None:
+        """Put the cursor in this question (used when resuming)."""
+        focusable = [w for w in self.query("*") if isinstance(w, Widget) and w.focusable]
+        if focusable:
+            focusable[0].focus(scroll_visible=False)
+            self.scroll_visible(animate=False)
+
+    def refresh_answered(self) -> None:
+        """Mark a required question left empty, gently: a quiet line, never an alarm."""
+        answered = is_answered(self.field, self.value)
+        self.set_class(answered, "-answered")
+        self.set_class(self.field.required and not answered, "-unanswered")
+
+    def changed(self, settled: bool) -> None:
+        """Report a change. Controls also announce values they were built with; those are not news."""
+        value = self.value
+        if value == self._reported:
+            return
+        self._reported = value
+        self.refresh_answered()
+        self.post_message(self.Changed(self, value, settled))

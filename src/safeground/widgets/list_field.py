@@ -1,0 +1,93 @@
+"""``list``: the person's own items, added one at a time, each editable and removable."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Button, Input
+
+from safeground.widgets.base import FieldWidget
+
+
+class ListItem(Horizontal):
+    """One item: its text, editable in place, and a button to remove it."""
+
+    DEFAULT_CLASSES = "list-item"
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        yield Input(self.text, classes="list-item--text")
+        yield Button(Content("Remove"), compact=True, classes="list-item--remove")
+
+
+class ListField(FieldWidget):
+    def compose_control(self) -> ComposeResult:
+        items = self.initial if isinstance(self.initial, list) else []
+        noun = self.field.item_label or "an item"
+        with Vertical(classes="list field--control"):
+            for text in items:
+                if isinstance(text, str):
+                    yield ListItem(text)
+            with Horizontal(classes="list-add"):
+                yield Input(placeholder=f"Type {noun}, then press Enter", classes="list-add--text")
+                yield Button(Content("Add"), compact=True, classes="list-add--button")
+
+    @property
+    def value(self) -> list[str]:
+        return [item.query_one(Input).value for item in self.query(ListItem) if item.query_one(Input).value.strip()]
+
+    def focus_control(self) -> None:
+        self.query_one(".list-add--text", Input).focus(scroll_visible=False)
+        self.scroll_visible(animate=False)
+
+    def _add(self) -> None:
+        entry = self.query_one(".list-add--text", Input)
+        text = entry.value
+        if not text.strip():
+            return
+        entry.value = ""
+        self.query_one(".list", Vertical).mount(ListItem(text), before=self.query_one(".list-add"))
+        entry.focus()
+        self.call_after_refresh(self.changed, True)
+
+    @on(Input.Submitted, ".list-add--text")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._add()
+
+    @on(Button.Pressed, ".list-add--button")
+    def _add_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self._add()
+
+    @on(Button.Pressed, ".list-item--remove")
+    def _remove(self, event: Button.Pressed) -> None:
+        event.stop()
+        item = event.button.parent
+        if isinstance(item, ListItem):
+            items = list(self.query(ListItem))
+            index = items.index(item)
+            following = items[index + 1] if index + 1 < len(items) else None
+            item.remove()
+            target = following.query_one(Input) if following else self.query_one(".list-add--text", Input)
+            target.focus()
+            self.call_after_refresh(self.changed, True)
+
+    @on(Input.Changed, ".list-item--text")
+    def _edited(self, event: Input.Changed) -> None:
+        event.stop()
+        self.changed(settled=False)
+
+    @on(Input.Changed, ".list-add--text")
+    def _typing_new(self, event: Input.Changed) -> None:
+        event.stop()  # not an answer until it is added
+
+    @on(Input.Submitted, ".list-item--text")
+    def _item_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.screen.focus_next()

@@ -1,0 +1,30 @@
+"""``long_text``: paragraphs, soft-wrapped; Tab moves on rather than inserting a tab."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import TextArea
+
+from safeground.widgets.base import FieldWidget
+
+
+class LongTextField(FieldWidget):
+    def compose_control(self) -> ComposeResult:
+        area = TextArea(
+            self.initial if isinstance(self.initial, str) else "",
+            soft_wrap=True,
+            tab_behavior="focus",
+            show_line_numbers=False,
+            classes="field--control",
+        )
+        if self.field.placeholder:
+            area.placeholder = self.field.placeholder
+        yield area
+
+    @property
+    def value(self) -> str:
+        return self.query_one(TextArea).text
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        self.changed(settled=False)

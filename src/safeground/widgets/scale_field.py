@@ -1,0 +1,28 @@
+"""``scale``: one whole number from ``min`` to ``max``, with words at each end."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Label
+
+from safeground.widgets.base import FieldWidget
+from safeground.widgets.scale_points import ScalePoints
+
+
+class ScaleField(FieldWidget):
+    def compose_control(self) -> ComposeResult:
+        value = self.initial if isinstance(self.initial, int) and not isinstance(self.initial, bool) else None
+        with Horizontal(classes="scale-row field--control"):
+            yield Label(Content(f"{self.field.min} = {self.field.min_label}"), classes="scale-label -low")
+            yield ScalePoints(self.field.min, self.field.max, value)
+            yield Label(Content(f"{self.field.max} = {self.field.max_label}"), classes="scale-label -high")
+
+    @property
+    def value(self) -> int | None:
+        return self.query_one(ScalePoints).value
+
+    def on_scale_points_changed(self, event: ScalePoints.Changed) -> None:
+        event.stop()
+        self.changed(settled=True)

@@ -1,0 +1,41 @@
+"""``statements``: rate each statement on one shared scale, one row per statement."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Label, Static
+
+from safeground.widgets.base import FieldWidget
+from safeground.widgets.scale_points import ScalePoints
+
+
+class StatementsField(FieldWidget):
+    def compose_control(self) -> ComposeResult:
+        ratings = self.initial if isinstance(self.initial, dict) else {}
+        field = self.field
+        with Vertical(classes="statements field--control"):
+            yield Static(
+                Content(f"{field.min} = {field.min_label}   ·   {field.max} = {field.max_label}"),
+                classes="statements-key",
+            )
+            for statement in field.statements:
+                rating = ratings.get(statement.id)
+                with Horizontal(classes="statement-row"):
+                    yield Label(Content(statement.label), classes="statement-label")
+                    points = ScalePoints(field.min, field.max, rating if isinstance(rating, int) else None)
+                    points.statement_id = statement.id  # type: ignore[attr-defined]
+                    yield points
+
+    @property
+    def value(self) -> dict[str, int]:
+        return {
+            points.statement_id: points.value  # type: ignore[attr-defined]
+            for points in self.query(ScalePoints)
+            if points.value is not None
+        }
+
+    def on_scale_points_changed(self, event: ScalePoints.Changed) -> None:
+        event.stop()
+        self.changed(settled=True)
