@@ -629,3 +629,13 @@ def test_a_valid_document_written_by_tomli_w_still_passes():
         files = {name: _toml_document(tomllib.loads(text)) for name, text in _MINI_FILES.items()}
         assert check_workbook(write_workbook(Path(temp), files))[1] == []
 
+
+
+def test_a_file_cut_short_names_its_last_line(tmp_path):
+    folder = _copy_mini(tmp_path)
+    text = (folder / "02-second.toml").read_text(encoding="utf-8")
+    cut = text[: text.index('prompt = "Anything else?"') + len('prompt = "Anything')]
+    (folder / "02-second.toml").write_text(cut, encoding="utf-8")
+    invalid = next(p for p in _problems(folder) if "is not valid TOML" in p.message)
+    assert invalid.line == cut.count("\n") + 1
+    assert "end of document" not in invalid.message

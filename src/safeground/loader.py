@@ -295,8 +295,11 @@ def _read_toml(file: Path, problems: list[Problem]) -> tuple[dict, str] | None:
         return None
     except tomllib.TOMLDecodeError as error:
         line_match = re.search(r"line (\d+)", str(error))
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
-        problems.append(Problem(file, int(line_match.group(1)) if line_match else None, "", f"is not valid TOML: {message}"))
+        line = int(line_match.group(1)) if line_match else None
+        if line is None and "at end of document" in str(error):  # cut short: the last line
+            line = text.rstrip("\n").count("\n") + 1
+        message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(error))
+        problems.append(Problem(file, line, "", f"is not valid TOML: {message}"))
         return None
 
 

@@ -84,9 +84,21 @@ def check_profile_name(name: str) -> str:
 
 
 def make_private_dir(path: Path) -> None:
-    """Create ``path`` (and its parents) readable by this account only."""
+    """Create ``path`` (and its parents) readable by this account only.
+
+    Every folder created here is 0700 whatever the umask (``mkdir(parents=True)`` would give the
+    parents the umask's default). Folders that already exist above ``path`` are left as they are:
+    the person may have chosen them.
+    """
     try:
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        missing = []
+        folder = path
+        while not folder.exists() and folder != folder.parent:
+            missing.append(folder)
+            folder = folder.parent
+        for folder in reversed(missing):
+            folder.mkdir(mode=0o700, exist_ok=True)
+            folder.chmod(0o700)
         if path.stat().st_mode & 0o077:
             path.chmod(0o700)
     except OSError as error:
@@ -121,11 +133,15 @@ def _keep_backup(path: Path) -> None:
     staging = path.with_name(TEMP_PREFIX + path.name + ".bak")
     staging.unlink(missing_ok=True)
     try:
-        os.link(path, staging)
-    except OSError:
-        staging.write_bytes(path.read_bytes())
-    os.chmod(staging, 0o600)
-    os.replace(staging, backup)
+        try:
+            os.link(path, staging)
+        except OSError:
+            staging.write_bytes(path.read_bytes())
+        os.chmod(staging, 0o600)
+        os.replace(staging, backup)
+    except BaseException:
+        staging.unlink(missing_ok=True)
+        raise
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -186,10 +202,15 @@ class ProgressStore:
             raise ProgressFileError(path, "is not UTF-8 text, so it is not a progress file Safe Ground wrote", line) from None
         try:
             return tomllib.loads(text)
+        except RecursionError:  # tomllib recurses once per nesting level: "x = [[[[..." runs out of stack
+            raise ProgressFileError(path, "is not valid TOML (its values are nested too deeply)") from None
         except tomllib.TOMLDecodeError as error:
             match = re.search(r"line (\d+)", str(error))
-            reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
-            raise ProgressFileError(path, f"is not valid TOML ({reason})", int(match.group(1)) if match else None) from None
+            line = int(match.group(1)) if match else None
+            if line is None and "at end of document" in str(error):  # cut short: the last line
+                line = text.rstrip("\n").count("\n") + 1
+            reason = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(error))
+            raise ProgressFileError(path, f"is not valid TOML ({reason})", line) from None
 
     # -- writing -----------------------------------------------------------------------------
 
