@@ -64,17 +64,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command is None:
             return _run_app(args)
+        _tolerate_narrow_output()
         handler = {"status": _status, "where": _where, "check": _check, "start-fresh": _start_fresh}[args.command]
         return handler(args)
     except (CommandError, StorageError) as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return 1
     except WorkbookError as error:
-        print(f"{PROG}: the workbook has problems (run '{PROG} check' for all of them):", file=sys.stderr)
-        print(f"  {error.problems[0]}", file=sys.stderr)
+        # One line: the first problem, and the command that lists them all for this very folder.
+        folder = args.workbook or builtin_workbook_dir()
+        count = len(error.problems)
+        more = f"{count} problems" if count > 1 else "1 problem"
+        print(f"{PROG}: {error.problems[0]} ({more} in this workbook; '{PROG} check {folder}' lists them all)", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _tolerate_narrow_output() -> None:
+    """Where the output can't show a character (PYTHONIOENCODING=ascii, an old console), print a
+    '?' for it rather than stop with a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):
+                pass
 
 
 def _store(args: argparse.Namespace, workbook_id: str) -> ProgressStore:
@@ -142,7 +158,7 @@ def _status(args: argparse.Namespace) -> int:
             "percent": round(100 * done / total) if total else 100,
             "resume": {"chapter": resume.chapter, "page": resume.page, "field": resume.field},
             "orphaned_answers": [{"chapter": o.chapter, "page": o.page, "field": o.field, "reason": o.reason} for o in orphans],
-        }, ensure_ascii=False, indent=2))
+        }, ensure_ascii=not _stdout_can("\u00e9\u203a\U0001f49b"), indent=2))
         return 0
     separator = " › " if _stdout_can("›") else " > "
     print(f"{workbook.title} ({workbook.version})" + (f" · profile {args.profile}" if args.profile != DEFAULT_PROFILE else ""))
