@@ -11,7 +11,7 @@ import asyncio
 import os
 import signal
 import sys
-import time
+from time import monotonic
 from pathlib import Path
 from typing import Iterable
 
@@ -56,11 +56,13 @@ class SafeGroundApp(App[str]):
         self.session: Session | None = None
         self.settings = Settings.load(store.profile_dir)
         self._last_escape = 0.0
+        self._escape_event: events.Key | None = None
         self._support_shown: set[tuple[str, str, str]] = set()
         self._save_failing = False
         self._since_retry = 0.0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._too_small: Screen | None = None
+        self._started = False
         if not animate:
             self.animation_level = "none"
 
@@ -77,7 +79,8 @@ class SafeGroundApp(App[str]):
                 pass  # not on this platform; the exit path still saves
         self.open_progress()
         self.set_interval(AUTOSAVE_INTERVAL, self._autosave_tick)
-        self._check_size()
+        self._started = True
+        self.call_after_refresh(self._check_size)
 
     def open_progress(self) -> None:
         """Take the profile's lock and load its progress, or show why that cannot happen."""
@@ -195,8 +198,11 @@ class SafeGroundApp(App[str]):
     async def on_event(self, event: events.Event) -> None:
         # Escape twice within a second leaves at once, on any screen. The first press still does
         # what Escape normally does there (closing a dialog, say), so it is watched, not taken.
-        if isinstance(event, events.Key) and event.key == "escape":
-            now = time.monotonic()
+        # A key event passes through here twice (on its way down, then bubbling back up), so each
+        # event is counted once.
+        if isinstance(event, events.Key) and event.key == "escape" and event is not self._escape_event:
+            self._escape_event = event
+            now = monotonic()
             if now - self._last_escape <= QUICK_EXIT_WINDOW:
                 self._last_escape = 0.0
                 self.action_quick_exit()
@@ -281,7 +287,8 @@ class SafeGroundApp(App[str]):
     # -- terminal size -----------------------------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
-        self._check_size()
+        if self._started:  # the first resize can come before on_mount has pushed a screen
+            self._check_size()
 
     def _check_size(self) -> None:
         from safeground.screens.too_small import TooSmallScreen

@@ -1,0 +1,53 @@
+"""Helpers for the app's Pilot and snapshot tests (kept out of conftest so they can be imported)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from safeground.loader import load_workbook
+from safeground.settings import Settings
+from safeground.storage import ProgressStore
+
+KINDS_WORKBOOK = Path(__file__).parent / "data" / "kinds-workbook"
+
+
+def make_app(data_dir: Path, *, workbook_dir: Path | None = None, profile: str = "default", welcomed: bool = True):
+    """A SafeGroundApp on ``data_dir``, without animations; the welcome note already seen unless asked."""
+    from safeground.app import SafeGroundApp
+
+    workbook = load_workbook(workbook_dir)
+    store = ProgressStore(data_dir, profile, workbook.id)
+    if welcomed:
+        settings = Settings.load(store.profile_dir)
+        settings.welcomed = True
+        settings.save(store.profile_dir)
+    return SafeGroundApp(workbook, store, animate=False)
+
+
+def saved(data_dir: Path, workbook_id: str = "safe-ground", profile: str = "default") -> dict[str, Any]:
+    """The progress file as a person would read it."""
+    path = data_dir / profile / f"{workbook_id}.toml"
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def answers(data_dir: Path, workbook_id: str = "safe-ground", profile: str = "default") -> dict[str, Any]:
+    return saved(data_dir, workbook_id, profile).get("answers", {})
+
+
+def stop_blinking(app) -> None:
+    """Cursors that blink make snapshots differ from run to run."""
+    from textual.widgets import Input, TextArea
+
+    for widget in app.screen.query("Input, TextArea"):
+        if isinstance(widget, (Input, TextArea)):
+            widget.cursor_blink = False
+
+
+async def settle(pilot, app) -> None:
+    """Let pending messages run and hand any typing to the writer, then wait for the disk."""
+    await pilot.pause()
+    await pilot.pause()
+    if app.session is not None:
+        app.session.save_and_wait(timeout=5)
