@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Sequence
 
 from safeground import __version__
+from safeground.export.commands import register as register_export_commands
 from safeground.loader import WorkbookError, builtin_workbook_dir, check_workbook, load_workbook
 from safeground.storage import DEFAULT_PROFILE, ProgressFileError, ProgressStore, StorageError, resolve_data_dir
 
@@ -56,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("dir", nargs="?", metavar="DIR", help="the workbook folder (default: the built-in workbook)")
     fresh = command("start-fresh", "set the progress file aside (kept, renamed) and start with no answers")
     fresh.add_argument("--force", action="store_true", help="also when the file is fine (it is still kept)")
+    register_export_commands(command)  # export, print
     return parser
 
 
@@ -65,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             return _run_app(args)
         _tolerate_narrow_output()
-        handler = {"status": _status, "where": _where, "check": _check, "start-fresh": _start_fresh}[args.command]
+        handler = getattr(args, "handler", None) or {"status": _status, "where": _where, "check": _check, "start-fresh": _start_fresh}[args.command]
         return handler(args)
     except (CommandError, StorageError) as error:
         print(f"{PROG}: {error}", file=sys.stderr)

@@ -1,0 +1,127 @@
+"""The ``export`` and ``print`` commands.
+
+``safeground.cli`` calls :func:`register` with its helper that makes a subcommand (with the global
+options); each command's handler is stored on the parser (``handler``) for ``cli.main`` to call.
+Importing this module costs nothing: the export package is imported when a command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Callable
+
+PROG = "safeground"
+FORMAT_CHOICES = ("text", "markdown", "html", "pdf")
+PRIVACY_NOTE = "Keep it somewhere private: anyone who can open the file can read your answers."
+
+
+def register(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
+    """Add ``export`` and ``print``; ``command(name, summary)`` returns a new subparser."""
+    export = command("export", "save completed pages as text, Markdown, HTML or PDF")
+    _selection(export)
+    export.add_argument("--format", "-f", choices=FORMAT_CHOICES,
+                        help="the file format (default: from the -o file's suffix, else text)")
+    export.add_argument("-o", "--output", metavar="PATH",
+                        help="the file to write (.txt .md .html .pdf); text and Markdown go to the screen without it")
+    export.set_defaults(handler=_export, command_parser=export)
+
+    printing = command("print", "print completed pages on a printer (through CUPS)")
+    _selection(printing)
+    printing.add_argument("--printer", "-P", metavar="NAME", help="the printer to use (default: your default printer)")
+    printing.set_defaults(handler=_print, command_parser=printing)
+
+
+def _selection(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--chapter", "-c", action="append", metavar="ID", dest="chapters",
+                        help="only this chapter (repeat for several; default: all)")
+    parser.add_argument("--include-drafts", action="store_true",
+                        help="also pages you have started but not finished, marked as drafts")
+
+
+def _fail(error: Exception) -> int:
+    from safeground.export import NothingToExport
+
+    message = str(error)
+    if isinstance(error, NothingToExport) and not error.include_drafts:
+        message += "; add --include-drafts to include pages you have started"
+    print(f"{PROG}: {message}", file=sys.stderr)
+    return 1
+
+
+def _warn(warnings: tuple[str, ...]) -> None:
+    for warning in warnings:
+        print(f"{PROG}: warning: {warning}", file=sys.stderr)
+
+
+def _write_stdout(data: bytes) -> None:
+    """UTF-8 into a pipe or file whatever the locale; to a terminal, in its own encoding."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None or sys.stdout.isatty():
+        sys.stdout.write(data.decode("utf-8"))
+        sys.stdout.flush()
+        return
+    sys.stdout.flush()
+    buffer.write(data)
+    buffer.flush()
+
+
+def _load(args: argparse.Namespace):
+    from safeground.cli import _load_progress
+
+    workbook, _store, progress = _load_progress(args)
+    return workbook, progress
+
+
+def _export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from safeground.export import DEFAULT_SUFFIX, ExportError, build_document, format_for_path, render, write_private
+
+    parser: argparse.ArgumentParser = args.command_parser
+    output = args.output
+    to_stdout = output is None or output == "-"
+    fmt = args.format
+    if fmt is None:
+        if to_stdout:
+            fmt = "text"
+        else:
+            fmt = format_for_path(output)
+            if fmt is None:
+                parser.error(f"cannot tell the format from {output!r}: give --format, or a file name ending in "
+                             f".txt, .md, .html or .pdf")
+    if output is None and fmt in ("html", "pdf"):
+        parser.error(f"{fmt} is saved to a file: add -o PATH, like -o pages{DEFAULT_SUFFIX[fmt]}")
+
+    workbook, progress = _load(args)
+    try:
+        document = build_document(workbook, progress, args.chapters, args.include_drafts, args.profile)
+        rendered = render(document, fmt)
+        if to_stdout:
+            _warn(rendered.warnings)
+            _write_stdout(rendered.data)
+            return 0
+        path = Path(output).expanduser()
+        write_private(path, rendered.data)
+    except ExportError as error:
+        return _fail(error)
+    _warn(rendered.warnings)
+    pages = len(document.pages)
+    print(f"Saved {pages} page{'s' if pages != 1 else ''} to {path}")
+    print(PRIVACY_NOTE)
+    return 0
+
+
+def _print(args: argparse.Namespace) -> int:
+    from safeground.export import ExportError, print_pages
+
+    workbook, progress = _load(args)
+    try:
+        result = print_pages(workbook, progress, args.chapters, args.include_drafts, args.profile, args.printer)
+    except ExportError as error:
+        return _fail(error)
+    _warn(result.warnings)
+    pages = result.pages
+    print(f"{result.message} ({pages} workbook page{'s' if pages != 1 else ''}).")
+    print("Collect the pages soon: anyone at the printer can read them.")
+    return 0

@@ -1,0 +1,453 @@
+"""PDF, made with fpdf2 (imported here only, and only when a PDF is made).
+
+The text is set in a Unicode TrueType font from the system (see :mod:`safeground.export.fonts`),
+embedded as a subset with its Unicode map, so the words come back out of any PDF reader's copy and
+search exactly as they were typed. Right-to-left paragraphs (Hebrew, Arabic) are shaped and laid out
+right to left when the uharfbuzz package is there. Emoji come from Noto Color Emoji when installed.
+
+Nothing is ever left for fpdf to choke on: characters no font here can draw are replaced by
+U+FFFD (or ``?``) before fpdf sees them, and the caller gets a warning naming them. Without any
+Unicode font the PDF falls back to the built-in Helvetica, which draws Windows-1252 (Western
+European letters, curly quotes, dashes); everything else becomes ``?``, again with a warning.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from safeground.export.document import (
+    BulletList,
+    Heading,
+    Inline,
+    ListAnswer,
+    NoAnswer,
+    OptionsAnswer,
+    Paragraph,
+    PrintDocument,
+    PrintField,
+    PrintPage,
+    Quote,
+    ScaleAnswer,
+    StatementsAnswer,
+    TextAnswer,
+    has_rtl,
+    base_direction,
+)
+from safeground.export.fonts import FontChoice, find_fonts, font_env_problem
+
+PLACEHOLDER = "\ufffd"
+CORE_FONT = "Helvetica"
+CORE_ENCODING = "windows-1252"
+BODY = "body"
+EMOJI = "emoji"
+PAPER_SIZES = {"a4": "A4", "letter": "Letter", "legal": "Legal", "a3": "A3", "a5": "A5"}
+
+# Sizes in points, lengths in millimetres.
+TITLE_SIZE, PROMPT_SIZE, ANSWER_SIZE, TEXT_SIZE, SMALL_SIZE = 16, 11, 11, 10, 8
+LINE = 5.6
+MARGIN = 20
+INDENT = 6
+GREY, DARK, BLACK = (100, 100, 100), (55, 55, 55), (0, 0, 0)
+
+# Invisible characters that may simply be dropped when no font has them (joiners, variation
+# selectors, direction marks): nothing is lost on paper.
+_DROPPABLE = {"Cf"}
+
+
+def paper_size() -> str:
+    """``$PAPERSIZE``, else ``/etc/papersize`` (Debian's libpaper setting), else A4."""
+    chosen = os.environ.get("PAPERSIZE", "").strip().lower()
+    if not chosen:
+        try:
+            for line in Path("/etc/papersize").read_text(encoding="utf-8").splitlines():
+                if line.strip() and not line.lstrip().startswith("#"):
+                    chosen = line.strip().lower()
+                    break
+        except OSError:
+            pass
+    return PAPER_SIZES.get(chosen, "A4")
+
+
+def _shaping_available() -> bool:
+    try:
+        import uharfbuzz  # noqa: F401  (fpdf2 uses it to shape and reorder right-to-left text)
+    except ImportError:
+        return False
+    return True
+
+
+class _Document(FPDF):
+    """fpdf's page furniture, handed to the renderer."""
+
+    def __init__(self, renderer: "PdfRenderer", **kwargs):
+        super().__init__(**kwargs)
+        self.renderer = renderer
+
+    def header(self) -> None:
+        self.renderer.header()
+
+    def footer(self) -> None:
+        self.renderer.footer()
+
+
+class PdfRenderer:
+    def __init__(self, document: PrintDocument, fonts: FontChoice | None = None, paper: str | None = None):
+        self.document = document
+        self.fonts = fonts if fonts is not None else find_fonts()
+        self.warnings: list[str] = []
+        self.missing: Counter[str] = Counter()
+        self.shaping = _shaping_available()
+        self.rtl_unshaped = False
+        self.current: PrintPage | None = None
+        self.next_page: PrintPage | None = None
+        self.continued = False
+
+        pdf = _Document(self, orientation="portrait", unit="mm", format=paper or paper_size())
+        self.pdf = pdf
+        pdf.set_margins(MARGIN, MARGIN, MARGIN)
+        pdf.set_auto_page_break(True, margin=MARGIN)
+        pdf.set_title(document.title)
+        pdf.set_creator("Safe Ground")
+        pdf.set_lang(document.lang)
+        pdf.alias_nb_pages(None)  # only the footer counts pages: see footer()
+        self.cmaps: dict[str, set[int]] = {}
+        self.emoji_cmap: set[int] = set()
+        self.core = self.fonts.text is None
+        if self.core:
+            pdf.set_doc_option("core_fonts_encoding", CORE_ENCODING)
+            self.family = CORE_FONT
+        else:
+            self._add_fonts()
+        problem = font_env_problem()
+        if problem:
+            self.warnings.append(problem)
+
+    # -- fonts and what they can draw ------------------------------------------------------------
+
+    def _add_fonts(self) -> None:
+        files = self.fonts.text
+        assert files is not None
+        pdf = self.pdf
+        for style in ("", "B", "I", "BI"):
+            pdf.add_font(BODY, style, str(files.file(style)))
+            self.cmaps[style] = set(pdf.fonts[BODY + style].cmap)
+        self.family = BODY
+        if self.fonts.emoji:
+            try:
+                pdf.add_font(EMOJI, "", str(self.fonts.emoji))
+            except Exception:  # a font fpdf cannot read: go on without color emoji  # noqa: BLE001
+                return
+            self.emoji_cmap = set(pdf.fonts[EMOJI].cmap)
+            pdf.set_fallback_fonts([EMOJI], exact_match=False)
+
+    def fit(self, text: str, style: str = "") -> str:
+        """``text`` with what no font here can draw replaced (and counted for the warning)."""
+        if self.core:
+            return self._fit_core(text)
+        cmap = self.cmaps[style]
+        emoji = self.emoji_cmap
+        if all(ord(c) in cmap for c in text):
+            return text
+        out = []
+        for char in text:
+            code = ord(char)
+            if code in cmap or code in emoji or char == "\n":
+                out.append(char)
+            elif unicodedata.category(char) in _DROPPABLE or 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF:
+                continue
+            elif unicodedata.category(char) == "Zs":
+                out.append(" ")
+            else:
+                self.missing[char] += 1
+                out.append(PLACEHOLDER if ord(PLACEHOLDER) in cmap else "?")
+        return "".join(out)
+
+    def _fit_core(self, text: str) -> str:
+        out = []
+        for char in text:
+            try:
+                char.encode(CORE_ENCODING)
+                out.append(char)
+                continue
+            except UnicodeEncodeError:
+                pass
+            category = unicodedata.category(char)
+            if category in _DROPPABLE or category in ("Mn", "Me"):
+                continue
+            if category == "Zs":
+                out.append(" ")
+                continue
+            self.missing[char] += 1
+            out.append("?")
+        return "".join(out)
+
+    def has_glyphs(self, text: str) -> bool:
+        if self.core:
+            try:
+                text.encode(CORE_ENCODING)
+                return True
+            except UnicodeEncodeError:
+                return False
+        return all(ord(c) in self.cmaps[""] for c in text)
+
+    # -- page furniture --------------------------------------------------------------------------
+
+    def header(self) -> None:
+        pdf = self.pdf
+        pdf.alias_nb_pages(None)  # the page's own text must never stand for the page count
+        if self.next_page is not None:
+            self.current, self.next_page, self.continued = self.next_page, None, False
+        else:
+            self.continued = True
+        page = self.current
+        if page is None:
+            return
+        shaping, pdf.text_shaping = pdf.text_shaping, None
+        pdf.set_font(self.family, "", SMALL_SIZE)
+        pdf.set_text_color(*GREY)
+        pdf.set_xy(MARGIN, 9)
+        left = self.fit(f"{self.document.workbook_title} · {page.chapter_title}")
+        right = self.fit(f"{page.title} (continued)") if self.continued else ""
+        width = pdf.epw
+        if right:
+            pdf.cell(width / 2, 4, self._shorten(left, width / 2 - 2), align="L")
+            pdf.cell(width / 2, 4, self._shorten(right, width / 2 - 2), align="R")
+        else:
+            pdf.cell(width, 4, self._shorten(left, width), align="L")
+        pdf.set_draw_color(190, 190, 190)
+        pdf.line(MARGIN, 14, pdf.w - MARGIN, 14)
+        pdf.set_text_color(*BLACK)
+        pdf.set_xy(MARGIN, MARGIN)
+        pdf.text_shaping = shaping
+
+    def footer(self) -> None:
+        pdf = self.pdf
+        page = self.current
+        if page is None:
+            return
+        shaping, pdf.text_shaping = pdf.text_shaping, None
+        pdf.alias_nb_pages("{nb}")  # stays set after the last page, when fpdf fills in the count
+        pdf.set_font(self.family, "", SMALL_SIZE)
+        pdf.set_text_color(*GREY)
+        pdf.set_draw_color(190, 190, 190)
+        pdf.line(MARGIN, pdf.h - 14, pdf.w - MARGIN, pdf.h - 14)
+        pdf.set_xy(MARGIN, pdf.h - 13)
+        width = pdf.epw
+        left = self.fit(" · ".join(self.document.footer(page)))
+        pdf.cell(width * 0.7, 4, self._shorten(left, width * 0.7 - 2), align="L")
+        pdf.cell(width * 0.3, 4, f"Page {pdf.page_no()} of {{nb}}", align="R")
+        pdf.set_text_color(*BLACK)
+        pdf.text_shaping = shaping
+
+    def _shorten(self, text: str, width: float) -> str:
+        if self.pdf.get_string_width(text) <= width:
+            return text
+        while text and self.pdf.get_string_width(text + "…") > width:
+            text = text[:-1]
+        return text + "…"
+
+    # -- text ------------------------------------------------------------------------------------
+
+    def paragraph(self, text: str, *, size: float = ANSWER_SIZE, style: str = "", indent: float = 0,
+                  color: tuple[int, int, int] = BLACK, height: float = LINE, after: float = 1.5) -> None:
+        """Text wrapped to the page and flowing over pages. Each line as typed is laid out in its
+        own direction (as Unicode's bidi rules treat lines): right-aligned and shaped when it
+        starts with right-to-left letters."""
+        pdf = self.pdf
+        pdf.set_font(self.family, style, size)
+        pdf.set_text_color(*color)
+        for line in self.fit(text, style).split("\n"):
+            rtl = base_direction(line) == "rtl"
+            shaped = False
+            if has_rtl(line) and not self.core:
+                if self.shaping:
+                    pdf.set_text_shaping(True, direction="rtl" if rtl else "ltr")
+                    shaped = True
+                else:
+                    self.rtl_unshaped = True
+            pdf.set_x(MARGIN + indent)
+            pdf.multi_cell(pdf.epw - indent, height, line, align="R" if rtl else "L",
+                           new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            if shaped:
+                pdf.set_text_shaping(False)
+        pdf.set_text_color(*BLACK)
+        if after:
+            pdf.ln(after)
+
+    def marked(self, mark: str, text: str, *, indent: float, style: str = "", size: float = ANSWER_SIZE) -> None:
+        """A line that starts with a mark (a check box, a bullet) and wraps beside it."""
+        pdf = self.pdf
+        pdf.set_font(self.family, style, size)
+        mark_width = max(5.0, pdf.get_string_width(mark) + 2)
+        if pdf.will_page_break(LINE):
+            pdf.add_page()
+        y = pdf.get_y()
+        page = pdf.page_no()
+        pdf.set_x(MARGIN + indent)
+        pdf.set_font(self.family, "", size)
+        pdf.cell(mark_width, LINE, mark)
+        if pdf.page_no() == page:
+            pdf.set_y(y)
+        self.paragraph(text, size=size, style=style, indent=indent + mark_width, after=0.6)
+
+    def spans(self, spans: Inline, *, size: float = TEXT_SIZE, indent: float = 0, color=DARK) -> None:
+        """The workbook's own text, with its bold and italic, flowing from the current position."""
+        pdf = self.pdf
+        left = pdf.l_margin
+        pdf.set_left_margin(MARGIN + indent)
+        pdf.set_text_color(*color)
+        if pdf.get_x() < MARGIN + indent:
+            pdf.set_x(MARGIN + indent)
+        for span in spans:
+            style = ("B" if span.bold else "") + ("I" if span.italic else "")
+            pdf.set_font(self.family, style, size)
+            pdf.write(LINE - 0.6, self.fit(span.text, style))
+        pdf.ln(LINE - 0.6)
+        pdf.set_left_margin(left)
+        pdf.set_text_color(*BLACK)
+
+    def block(self, block: object) -> None:
+        pdf = self.pdf
+        if isinstance(block, Paragraph):
+            self.spans(block.spans)
+        elif isinstance(block, Heading):
+            self.spans(tuple(type(s)(s.text, True, s.italic) for s in block.spans), size=TEXT_SIZE + 1, color=BLACK)
+        elif isinstance(block, Quote):
+            pdf.set_x(MARGIN + INDENT)
+            self.spans(block.spans, indent=INDENT)
+        elif isinstance(block, BulletList):
+            for number, item in enumerate(block.items, start=block.start):
+                marker = f"{number}." if block.ordered else ("•" if self.has_glyphs("•") else "-")
+                pdf.set_font(self.family, "", TEXT_SIZE)
+                pdf.set_text_color(*DARK)
+                pdf.set_x(MARGIN + 2)
+                pdf.cell(INDENT, LINE - 0.6, marker)
+                self.spans(item, indent=2 + INDENT)
+                pdf.ln(0.6)
+        pdf.ln(2)
+
+    # -- pages -----------------------------------------------------------------------------------
+
+    def page(self, page: PrintPage) -> None:
+        pdf = self.pdf
+        self.next_page = page
+        pdf.add_page()
+        self.paragraph(page.title, size=TITLE_SIZE, style="B", height=8, after=2)
+        if page.draft:
+            pdf.set_font(self.family, "B", PROMPT_SIZE)
+            pdf.set_draw_color(0, 0, 0)
+            pdf.set_line_width(0.5)
+            pdf.cell(0, 8, "DRAFT: this page is not finished yet.", border=1, align="C",
+                     new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.set_line_width(0.2)
+            pdf.ln(3)
+        for block in page.text:
+            self.block(block)
+        for field in page.fields:
+            self.field(field)
+
+    def field(self, field: PrintField) -> None:
+        pdf = self.pdf
+        pdf.ln(2)
+        if pdf.will_page_break(LINE * 3):
+            pdf.add_page()  # keep a question with the start of its answer
+        self.paragraph(field.prompt, size=PROMPT_SIZE, style="B", after=1)
+        answer = field.answer
+        if isinstance(answer, NoAnswer):
+            self.paragraph(answer.text, style="I", color=GREY, indent=INDENT)
+        elif isinstance(answer, TextAnswer):
+            for lines in answer.paragraphs:
+                self.paragraph("\n".join(lines), indent=INDENT, after=2)
+        elif isinstance(answer, OptionsAnswer):
+            checked, unchecked = ("\u2611", "\u2610") if self.has_glyphs("\u2611\u2610") else ("[x]", "[ ]")
+            for option in answer.options:
+                self.marked(checked if option.chosen else unchecked, option.label, indent=INDENT,
+                            style="B" if option.chosen else "")
+        elif isinstance(answer, ScaleAnswer):
+            self.paragraph(answer.text, indent=INDENT)
+        elif isinstance(answer, StatementsAnswer):
+            key = answer.scale.key
+            self.paragraph(key[0].upper() + key[1:], style="I", size=TEXT_SIZE, color=DARK, indent=INDENT)
+            self.statements(answer)
+        elif isinstance(answer, ListAnswer):
+            bullet = "•" if self.has_glyphs("•") else "-"
+            for item in answer.items:
+                self.marked(bullet, item, indent=INDENT)
+
+    def statements(self, answer: StatementsAnswer) -> None:
+        pdf = self.pdf
+        left = pdf.l_margin
+        pdf.set_left_margin(MARGIN + INDENT)
+        pdf.set_x(MARGIN + INDENT)
+        pdf.set_font(self.family, "", TEXT_SIZE)
+        pdf.set_draw_color(150, 150, 150)
+        width = pdf.epw
+        with pdf.table(
+            width=width, col_widths=(width * 0.68, width * 0.32), align="LEFT", line_height=LINE,
+            text_align=("LEFT", "LEFT"), first_row_as_headings=True, padding=1.2,
+        ) as table:
+            heading = table.row()
+            heading.cell("Statement")
+            heading.cell("Rating")
+            for row in answer.rows:
+                cells = table.row()
+                cells.cell(self.fit(row.statement))
+                cells.cell(self.fit(row.rating_text))
+        pdf.set_left_margin(left)
+        pdf.ln(2)
+
+    # -- the whole document ----------------------------------------------------------------------
+
+    def render(self) -> bytes:
+        for page in self.document.pages:
+            self.page(page)
+        data = bytes(self.pdf.output())
+        self._collect_warnings()
+        return data
+
+    def _collect_warnings(self) -> None:
+        if self.missing:
+            examples = ", ".join(f"'{c}' (U+{ord(c):04X})" for c, _ in self.missing.most_common(8))
+            count = sum(self.missing.values())
+            more = "" if len(self.missing) <= 8 else f" and {len(self.missing) - 8} other kinds"
+            if self.core:
+                self.warnings.append(
+                    f"{self.fonts.reason or 'no Unicode font was found'}, so the PDF uses the built-in "
+                    f"{CORE_FONT}, which cannot draw {count} character(s) here: {examples}{more}. They "
+                    f"print as '?'. Install DejaVu Sans (Debian/Ubuntu: apt install fonts-dejavu-core) "
+                    f"or set SAFEGROUND_FONT to a .ttf file to print them."
+                )
+            else:
+                family = self.fonts.text.family if self.fonts.text else CORE_FONT
+                fonts = f"the font {family}" + (" or the emoji font" if self.emoji_cmap else "")
+                hint = ""
+                if not self.emoji_cmap and any(_is_emoji(c) for c in self.missing):
+                    hint = " For emoji, install Noto Color Emoji (Debian/Ubuntu: apt install fonts-noto-color-emoji)."
+                self.warnings.append(
+                    f"{count} character(s) are not in {fonts} and print as '{PLACEHOLDER}': {examples}{more}.{hint}"
+                )
+        if self.rtl_unshaped:
+            self.warnings.append(
+                "right-to-left text (Hebrew, Arabic) may print with its letters in the wrong order: "
+                "install the uharfbuzz Python package to lay it out correctly"
+            )
+
+
+def _is_emoji(char: str) -> bool:
+    code = ord(char)
+    return 0x1F000 <= code <= 0x1FAFF or 0x2600 <= code <= 0x27BF
+
+
+def render_pdf(document: PrintDocument, fonts: FontChoice | None = None, paper: str | None = None) -> tuple[bytes, list[str]]:
+    """The PDF's bytes and the warnings to pass on (characters that could not be drawn, ...)."""
+    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
+    renderer = PdfRenderer(document, fonts, paper)
+    data = renderer.render()
+    return data, renderer.warnings

@@ -1,0 +1,178 @@
+"""Plain text: 80 columns, one workbook page per printed page, pages separated by form feeds.
+
+Widths are counted in terminal columns, not characters: wide (East Asian, most emoji) characters
+take two, combining marks none, so no line is ever wider than the page. Words longer than a line
+are broken. The answers were cleaned when the document was built (no escape sequences, no control
+characters), so the output is safe to ``cat`` to a terminal or send to a line printer.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from safeground.export.document import (
+    BulletList,
+    Heading,
+    ListAnswer,
+    NoAnswer,
+    OptionsAnswer,
+    Paragraph,
+    PrintDocument,
+    PrintField,
+    PrintPage,
+    Quote,
+    ScaleAnswer,
+    StatementsAnswer,
+    TextAnswer,
+    plain,
+)
+
+WIDTH = 80
+FORM_FEED = "\f"
+#: How far answers sit in from their prompts.
+INDENT = "    "
+
+
+def char_width(char: str) -> int:
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def text_width(text: str) -> int:
+    return sum(char_width(c) for c in text)
+
+
+def _split_to_width(word: str, width: int) -> list[str]:
+    """Break a word that is wider than ``width`` into pieces that fit."""
+    pieces, current, used = [], "", 0
+    for char in word:
+        w = char_width(char)
+        if used + w > width and current:
+            pieces.append(current)
+            current, used = "", 0
+        current += char
+        used += w
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def wrap(text: str, width: int = WIDTH, indent: str = "", subsequent: str | None = None) -> list[str]:
+    """Greedy word wrap of one line of text to ``width`` columns, counting display width."""
+    subsequent = indent if subsequent is None else subsequent
+    lines: list[str] = []
+    current, used, prefix = indent, text_width(indent), indent
+    has_words = False
+    for word in text.split():
+        w = text_width(word)
+        room = width - text_width(prefix)
+        if has_words and used + 1 + w <= width:
+            current += " " + word
+            used += 1 + w
+            continue
+        if has_words:
+            lines.append(current)
+            prefix = subsequent
+            current, used = prefix, text_width(prefix)
+            room = width - used
+        if w > room:
+            pieces = _split_to_width(word, max(1, room))
+            for piece in pieces[:-1]:
+                lines.append(current + piece)
+                prefix = subsequent
+                current, used = prefix, text_width(prefix)
+                room = width - used
+            word, w = pieces[-1], text_width(pieces[-1])
+        current += word
+        used += w
+        has_words = True
+    if has_words:
+        lines.append(current)
+    return lines
+
+
+def _lines(text: str, indent: str = "", width: int = WIDTH) -> list[str]:
+    """Each line of ``text`` wrapped on its own (line breaks as written are kept)."""
+    return [out for line in text.split("\n") for out in (wrap(line, width, indent) or [indent])]
+
+
+def _table(rows: list[tuple[str, str]], indent: str, width: int) -> list[str]:
+    """Two columns, statement and rating, each wrapped within its own column."""
+    rating_width = min(max(text_width(r) for _, r in rows), 30)
+    statement_width = width - text_width(indent) - 2 - rating_width
+    out = []
+    for statement, rating in rows:
+        left = wrap(statement, statement_width) or [""]
+        right = wrap(rating, rating_width) or [""]
+        for number in range(max(len(left), len(right))):
+            line = left[number] if number < len(left) else ""
+            other = right[number] if number < len(right) else ""
+            out.append(f"{indent}{line}{' ' * (statement_width - text_width(line))}  {other}".rstrip())
+    return out
+
+
+def render_field(field: PrintField, width: int = WIDTH) -> list[str]:
+    out = _lines(field.prompt, "")
+    answer = field.answer
+    if isinstance(answer, NoAnswer):
+        out.append(INDENT + answer.text)
+    elif isinstance(answer, TextAnswer):
+        for index, lines in enumerate(answer.paragraphs):
+            if index:
+                out.append("")
+            for line in lines:
+                out.extend(wrap(line, width, INDENT) or [INDENT])
+    elif isinstance(answer, OptionsAnswer):
+        for option in answer.options:
+            mark = "[x] " if option.chosen else "[ ] "
+            out.extend(wrap(option.label, width, INDENT + mark, INDENT + "    "))
+    elif isinstance(answer, ScaleAnswer):
+        out.extend(wrap(answer.text, width, INDENT))
+    elif isinstance(answer, StatementsAnswer):
+        out.extend(wrap(answer.scale.key[0].upper() + answer.scale.key[1:] + ":", width, INDENT))
+        out.append("")
+        out.extend(_table([(row.statement, row.rating_text) for row in answer.rows], INDENT, width))
+    elif isinstance(answer, ListAnswer):
+        for item in answer.items:
+            item_lines = item.split("\n")
+            out.extend(wrap(item_lines[0], width, INDENT + "- ", INDENT + "  "))
+            for more in item_lines[1:]:
+                out.extend(wrap(more, width, INDENT + "  ") or [""])
+    return out
+
+
+def render_page(document: PrintDocument, page: PrintPage, width: int = WIDTH) -> str:
+    out: list[str] = []
+    out.extend(wrap(f"{document.workbook_title} · {page.chapter_title}", width))
+    out.append("=" * width)
+    title = wrap(page.title, width)
+    out.extend(title)
+    out.append("-" * min(width, max(text_width(t) for t in title)))
+    if page.draft:
+        out.append("")
+        out.append("DRAFT: this page is not finished yet.")
+    for block in page.text:
+        out.append("")
+        if isinstance(block, Paragraph):
+            out.extend(wrap(plain(block.spans), width))
+        elif isinstance(block, Heading):
+            out.extend(wrap(plain(block.spans).upper(), width))
+        elif isinstance(block, Quote):
+            out.extend(wrap(plain(block.spans), width, "  | "))
+        elif isinstance(block, BulletList):
+            for number, item in enumerate(block.items, start=block.start):
+                marker = f"{number}. " if block.ordered else "- "
+                out.extend(wrap(plain(item), width, "  " + marker, "  " + " " * len(marker)))
+    for field in page.fields:
+        out.append("")
+        out.extend(render_field(field, width))
+    out.append("")
+    out.append("-" * width)
+    out.extend(wrap(" · ".join(document.footer(page) + [document.page_label(page)]), width))
+    return "\n".join(line.rstrip() for line in out) + "\n"
+
+
+def render_text(document: PrintDocument, width: int = WIDTH) -> str:
+    """The whole document as text; workbook pages are separated by form feeds."""
+    return FORM_FEED.join(render_page(document, page, width) for page in document.pages)
