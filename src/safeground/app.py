@@ -41,6 +41,7 @@ class SafeGroundApp(App[str]):
 
     CSS_PATH = "safeground.tcss"
     ENABLE_COMMAND_PALETTE = True
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
         Binding("f1", "support", "Support", priority=True),
         Binding("question_mark", "support", "Support", show=False),
@@ -288,12 +289,14 @@ class SafeGroundApp(App[str]):
 
     def on_resize(self, event: events.Resize) -> None:
         if self._started:  # the first resize can come before on_mount has pushed a screen
-            self._check_size()
+            self._check_size(event.size.width, event.size.height)
 
-    def _check_size(self) -> None:
+    def _check_size(self, width: int | None = None, height: int | None = None) -> None:
         from safeground.screens.too_small import TooSmallScreen
 
-        small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
+        width = self.size.width if width is None else width
+        height = self.size.height if height is None else height
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
         if small and self._too_small is None:
             self._too_small = TooSmallScreen()
             self.push_screen(self._too_small)

@@ -38,7 +38,7 @@ class SupportScreen(ModalScreen[None]):
                             yield Static(Content(resource.url), classes="resource-url")
                 if support.region_note:
                     yield Static(Content(support.region_note), id="support-region")
-            yield Button("Close (Esc)", id="support-close", variant="primary")
+            yield Button("Close (Esc)", id="support-close", variant="primary", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#support-close", Button).focus()

@@ -34,7 +34,7 @@ class WelcomeScreen(ModalScreen[bool]):
         with Vertical(id="welcome-box", classes="dialog"):
             yield Label("Welcome to Safe Ground", classes="dialog-title")
             yield Static(Content(WELCOME.format(path=self.progress_path)), id="welcome-text")
-            yield Button("Continue (Enter)", id="welcome-continue", variant="primary")
+            yield Button("Continue (Enter)", id="welcome-continue", variant="primary", compact=True)
 
     def on_mount(self) -> None:
         self.query_one(Button).focus()

@@ -14,10 +14,10 @@ from safeground.widgets.scale_points import ScalePoints
 class ScaleField(FieldWidget):
     def compose_control(self) -> ComposeResult:
         value = self.initial if isinstance(self.initial, int) and not isinstance(self.initial, bool) else None
+        field = self.field
+        yield Label(Content(f"{field.min} = {field.min_label}   ·   {field.max} = {field.max_label}"), classes="scale-key")
         with Horizontal(classes="scale-row field--control"):
-            yield Label(Content(f"{self.field.min} = {self.field.min_label}"), classes="scale-label -low")
-            yield ScalePoints(self.field.min, self.field.max, value)
-            yield Label(Content(f"{self.field.max} = {self.field.max_label}"), classes="scale-label -high")
+            yield ScalePoints(field.min, field.max, value)
 
     @property
     def value(self) -> int | None:

@@ -1,0 +1,111 @@
+"""Snapshots of the main screens, at 80×24 and 120×40, compared as SVG text.
+
+Update after an intended visual change with ``pytest tests/test_snapshots.py --snapshot-update`` and
+look at the new SVGs (docs/development.md says how) before committing them.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app_support import KINDS_WORKBOOK, make_app, stop_blinking
+from safeground.loader import load_workbook
+from safeground.progress import Progress
+from safeground.storage import ProgressStore
+
+SIZES = [(80, 24), (120, 40)]
+#: A fixed folder, because the first-run note shows the progress file's path.
+SNAPSHOT_DATA = Path("/tmp/safeground-snapshot-data")
+
+
+@pytest.fixture
+def data_dir():
+    shutil.rmtree(SNAPSHOT_DATA, ignore_errors=True)
+    SNAPSHOT_DATA.mkdir(parents=True)
+    yield SNAPSHOT_DATA
+    shutil.rmtree(SNAPSHOT_DATA, ignore_errors=True)
+
+
+def prefill(data_dir: Path, workbook_dir: Path | None, answers: dict) -> None:
+    """Write a progress file as if someone had answered these questions."""
+    workbook = load_workbook(workbook_dir)
+    store = ProgressStore(data_dir, "default", workbook.id)
+    progress = Progress(workbook.id, workbook.version)
+    for (chapter, page, field), value in answers.items():
+        progress.set(workbook, chapter, page, field, value)
+    store.save(progress)
+
+
+def settled(before=None):
+    """A run_before that waits for saves to land (the header says "Saved") and stops cursor blink."""
+
+    async def run_before(pilot):
+        app = pilot.app
+        await pilot.pause()
+        if before is not None:
+            await before(pilot)
+            await pilot.pause()
+        if app.session is not None:
+            app.session.save_and_wait(timeout=5)
+        await pilot.pause()
+        await pilot.pause()
+        stop_blinking(app)
+        await pilot.pause()
+
+    return run_before
+
+
+HALF_DONE = {
+    ("what-safety-is", "safety-and-security", "focus"): "both",
+    ("what-safety-is", "safety-and-security", "why-now"): "We keep having the same argument about chores.",
+    ("what-safety-is", "body-check", "trusted-body"): ["shoulders-drop", "warmth"],
+    ("what-safety-is", "body-check", "partner-body"): ["warmth", "tension"],
+    ("friend-lens", "friendship-first", "closeness"): 7,
+}
+
+KIND_ANSWERS = {
+    ("kinds", "text", "name"): "Sam",
+    ("kinds", "long-text", "story"): "We met at a friend's party.\nThey made everyone laugh.",
+    ("kinds", "choice", "safe-to-speak"): "sometimes",
+    ("kinds", "checklist", "body"): ["shoulders", "warmth"],
+    ("kinds", "scale", "closeness"): 7,
+    ("kinds", "statements", "tenets"): {"one-topic": 4},
+    ("kinds", "list", "appreciations"): ["Kind to strangers", "[bold]Funny[/bold]"],
+}
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_home_fresh(snap_compare, data_dir, size):
+    assert snap_compare(make_app(data_dir), terminal_size=size, run_before=settled())
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_home_half_done(snap_compare, data_dir, size):
+    prefill(data_dir, None, HALF_DONE)
+    assert snap_compare(make_app(data_dir), terminal_size=size, run_before=settled())
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("page", ["text", "long-text", "choice", "checklist", "scale", "statements", "list"])
+def test_page_of_each_kind(snap_compare, data_dir, page, size):
+    prefill(data_dir, KINDS_WORKBOOK, KIND_ANSWERS)
+    app = make_app(data_dir, workbook_dir=KINDS_WORKBOOK)
+
+    async def open_page(pilot):
+        pilot.app.open_page("kinds", page)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=settled(open_page))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_support(snap_compare, data_dir, size):
+    assert snap_compare(make_app(data_dir), terminal_size=size, press=["f1"], run_before=settled())
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_first_run(snap_compare, data_dir, size):
+    assert snap_compare(make_app(data_dir, welcomed=False), terminal_size=size, run_before=settled())
