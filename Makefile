@@ -21,3 +21,6 @@ test: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
+
+screenshots: $(STAMP)
+	$(BIN)/python screenshots/make_screenshots.py
