@@ -121,7 +121,7 @@ class PdfRenderer:
         self.emoji_cmap: set[int] = set()
         self.core = self.fonts.text is None
         if self.core:
-            pdf.set_doc_option("core_fonts_encoding", CORE_ENCODING)
+            pdf.core_fonts_encoding = CORE_ENCODING
             self.family = CORE_FONT
         else:
             self._add_fonts()

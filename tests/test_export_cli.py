@@ -1,0 +1,323 @@
+"""``safeground export`` and ``safeground print``: behaviour, files, messages and exit codes.
+
+Printing is tested here against stand-in ``lp``/``lpstat`` scripts (what they were called with,
+what they answered); tests/test_print_cups.py prints through a real CUPS.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from export_fixtures import (
+    answer_page,
+    answered,
+    builtin,
+    half_answered,
+    page_sets,
+    pdf_text_pypdf,
+    squash,
+    write_progress,
+)
+
+from safeground.cli import main
+from safeground.export import (
+    ExportResult,
+    PrintingError,
+    Printer,
+    default_printer,
+    export_to_file,
+    format_for_path,
+    list_printers,
+    print_pages,
+)
+from safeground.progress import Progress
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data folder with half the built-in workbook answered (and SAFEGROUND_DATA_DIR set to it)."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv("SAFEGROUND_DATA_DIR", str(folder))
+    monkeypatch.delenv("LPDEST", raising=False)
+    monkeypatch.delenv("PRINTER", raising=False)
+    workbook = builtin()
+    write_progress(folder, workbook, half_answered(workbook))
+    return folder
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(args))
+    except SystemExit as exit_:  # argparse usage errors
+        code = exit_.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# -- export --------------------------------------------------------------------------------------
+
+
+def test_text_goes_to_stdout_by_default(home, capsys):
+    workbook = builtin()
+    complete, _ = page_sets(workbook, half_answered(workbook))
+    code, out, err = run(capsys, "export")
+    assert (code, err) == (0, "")
+    assert out.count("\f") == len(complete) - 1
+    assert all(title in out for title in complete)
+
+
+def test_markdown_to_stdout(home, capsys):
+    code, out, _ = run(capsys, "export", "--format", "markdown")
+    assert code == 0 and out.startswith("# Safe Ground\n")
+    code, out, _ = run(capsys, "export", "--format", "markdown", "-o", "-")
+    assert code == 0 and out.startswith("# Safe Ground\n")
+
+
+@pytest.mark.parametrize(("name", "fmt", "start"), [
+    ("pages.txt", "text", b"Safe Ground \xc2\xb7 "),
+    ("pages.md", "markdown", b"# Safe Ground"),
+    ("pages.html", "html", b"<!DOCTYPE html>"),
+    ("PAGES.HTM", "html", b"<!DOCTYPE html>"),
+    ("pages.pdf", "pdf", b"%PDF-"),
+])
+def test_the_format_comes_from_the_suffix(home, capsys, tmp_path, name, fmt, start):
+    target = tmp_path / name
+    code, out, err = run(capsys, "export", "-o", str(target))
+    assert code == 0, err
+    assert target.read_bytes().startswith(start)
+    assert f"Saved " in out and str(target) in out
+    assert "private" in out
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert format_for_path(target) == fmt
+
+
+def test_format_wins_over_the_suffix(home, capsys, tmp_path):
+    target = tmp_path / "pages.txt"
+    assert run(capsys, "export", "--format", "html", "-o", str(target))[0] == 0
+    assert target.read_bytes().startswith(b"<!DOCTYPE html>")
+
+
+def test_an_existing_file_is_replaced_privately_and_nothing_is_left_behind(home, capsys, tmp_path):
+    target = tmp_path / "out" / "pages.md"
+    target.parent.mkdir()
+    target.write_text("old")
+    target.chmod(0o644)
+    assert run(capsys, "export", "-o", str(target))[0] == 0
+    assert target.read_text(encoding="utf-8").startswith("# Safe Ground")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert sorted(p.name for p in target.parent.iterdir()) == ["pages.md"]
+
+
+@pytest.mark.parametrize("fmt", ["html", "pdf"])
+def test_html_and_pdf_need_a_file(home, capsys, fmt):
+    code, out, err = run(capsys, "export", "--format", fmt)
+    assert code == 2 and out == ""
+    assert f"add -o PATH, like -o pages.{fmt}" in err
+
+
+def test_an_unknown_suffix_is_a_usage_error(home, capsys, tmp_path):
+    code, _, err = run(capsys, "export", "-o", str(tmp_path / "pages.docx"))
+    assert code == 2 and "give --format" in err and ".pdf" in err
+    assert not (tmp_path / "pages.docx").exists()
+
+
+def test_nothing_to_export(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("SAFEGROUND_DATA_DIR", str(tmp_path / "empty"))
+    code, out, err = run(capsys, "export")
+    assert (code, out) == (1, "")
+    assert err == "safeground: nothing to export: no page is complete yet; add --include-drafts to include pages you have started\n"
+    code, _, err = run(capsys, "export", "--include-drafts", "-o", str(tmp_path / "x.pdf"))
+    assert code == 1 and err == "safeground: nothing to export: no page has any answers yet\n"
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_an_unknown_chapter_lists_the_valid_ones(home, capsys):
+    code, out, err = run(capsys, "export", "--chapter", "what-safety-is", "--chapter", "nope")
+    assert (code, out) == (1, "")
+    ids = ", ".join(c.id for c in builtin().chapters)
+    assert err == f"safeground: no chapter 'nope' in this workbook; its chapters are: {ids}\n"
+
+
+def test_chapters_drafts_and_profile(tmp_path, capsys, monkeypatch):
+    folder = tmp_path / "data"
+    monkeypatch.setenv("SAFEGROUND_DATA_DIR", str(folder))
+    workbook = builtin()
+    write_progress(folder, workbook, half_answered(workbook), profile="sam")
+    first = workbook.chapters[0]
+    complete, drafts = page_sets(workbook, half_answered(workbook))
+    code, out, _ = run(capsys, "export", "--profile", "sam", "--chapter", first.id)
+    assert code == 0
+    assert all(first.title in page.splitlines()[0] for page in out.split("\f"))
+    assert "Profile: sam" in out
+    code, out, _ = run(capsys, "--profile", "sam", "export", "--include-drafts")
+    assert out.count("\f") == len(complete) + len(drafts) - 1
+    assert out.count("DRAFT: this page is not finished yet.") == len(drafts)
+
+
+def test_a_missing_folder_or_a_folder_as_target(home, capsys, tmp_path):
+    code, _, err = run(capsys, "export", "-o", str(tmp_path / "no" / "such" / "pages.pdf"))
+    assert code == 1 and "does not exist" in err and err.count("\n") == 1
+    code, _, err = run(capsys, "export", "--format", "text", "-o", str(tmp_path))
+    assert code == 1 and "is a folder" in err
+
+
+def test_a_broken_progress_file_is_reported_not_exported(tmp_path, capsys, monkeypatch):
+    folder = tmp_path / "data"
+    monkeypatch.setenv("SAFEGROUND_DATA_DIR", str(folder))
+    (folder / "default").mkdir(parents=True)
+    (folder / "default" / "safe-ground.toml").write_text("not [valid toml", encoding="utf-8")
+    code, out, err = run(capsys, "export")
+    assert code == 1 and out == "" and "not valid TOML" in err
+
+
+def test_export_and_print_help(capsys):
+    for command in ("export", "print"):
+        code, out, _ = run(capsys, command, "--help")
+        assert code == 0 and "--include-drafts" in out and "--chapter" in out
+
+
+def test_export_to_file_api(tmp_path):
+    workbook = builtin()
+    result = export_to_file(workbook, answered(workbook), tmp_path / "all.pdf", profile="sam")
+    assert isinstance(result, ExportResult)
+    assert (result.path, result.pages, result.format, result.warnings) == (tmp_path / "all.pdf", workbook.page_count, "pdf", ())
+    assert "Profile: sam" in pdf_text_pypdf(result.path)
+
+
+def test_export_commands_do_not_import_textual(home, tmp_path):
+    code = textwrap.dedent(f"""
+        import json, sys
+        from safeground.cli import main
+        codes = [main(["export", "-o", {str(tmp_path / 'a.pdf')!r}]), main(["export", "-o", {str(tmp_path / 'a.html')!r}])]
+        print(json.dumps({{"codes": codes, "textual": sorted(m for m in sys.modules if m.split(".")[0] == "textual")}}))
+    """)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "SAFEGROUND_DATA_DIR": str(home)})
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report == {"codes": [0, 0], "textual": []}
+
+
+# -- print, against stand-in lp and lpstat -------------------------------------------------------
+
+
+def fake_tool(folder: Path, name: str, script: str) -> None:
+    path = folder / name
+    path.write_text("#!/bin/sh\n" + textwrap.dedent(script))
+    path.chmod(0o755)
+
+
+@pytest.fixture
+def fake_cups(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A PATH with stand-in lp and lpstat: lp records its arguments and a copy of the file."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    log = tmp_path / "lp.log"
+    fake_tool(folder, "lp", f"""
+        echo "$@" > {log}
+        for last; do :; done
+        cp "$last" {tmp_path / "printed.pdf"}
+        if [ -n "$FAKE_LP_ERROR" ]; then echo "$FAKE_LP_ERROR" >&2; exit 1; fi
+        dest=Office
+        while [ $# -gt 0 ]; do [ "$1" = "-d" ] && dest="$2"; shift; done
+        echo "request id is $dest-42 (1 file(s))"
+    """)
+    fake_tool(folder, "lpstat", """
+        case "$1" in
+          -e) printf 'Office\\nSafeGroundPDF\\n' ;;
+          -p) printf 'printer Office is idle.  enabled since Jan 1\\nprinter SafeGroundPDF disabled since Jan 1 -\\n\\treason\\n' ;;
+          -d) echo "system default destination: Office" ;;
+        esac
+    """)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}/usr/bin{os.pathsep}/bin")
+    return tmp_path
+
+
+def test_print_sends_a_pdf_of_the_completed_pages(home, fake_cups, capsys):
+    code, out, err = run(capsys, "print")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0].startswith("Sent to printer Office as job Office-42 (")
+    arguments = (fake_cups / "lp.log").read_text().split()
+    assert arguments[:2] == ["-t", "workbook-pages"] and "-d" not in arguments
+    assert not Path(arguments[-1]).exists(), "the temporary PDF is deleted once lp has it"
+    text = squash(pdf_text_pypdf(fake_cups / "printed.pdf"))
+    workbook = builtin()
+    complete, drafts = page_sets(workbook, half_answered(workbook))
+    assert all(squash(title) in text for title in complete)
+    assert not any(squash(title) in text for title in drafts)
+
+
+def test_print_to_a_named_printer(home, fake_cups, capsys):
+    code, out, _ = run(capsys, "print", "--printer", "SafeGroundPDF", "--include-drafts")
+    assert code == 0
+    assert out.startswith("Sent to printer SafeGroundPDF as job SafeGroundPDF-42")
+    arguments = (fake_cups / "lp.log").read_text().split()
+    assert arguments[2:4] == ["-d", "SafeGroundPDF"]
+    assert "DRAFT" in pdf_text_pypdf(fake_cups / "printed.pdf")
+
+
+@pytest.mark.parametrize(("error", "expected"), [
+    ("lp: Error - No default destination.", "no default printer is set up"),
+    ("lp: The printer or class does not exist.", "there is no printer named 'Nowhere' (printers here: Office, SafeGroundPDF)"),
+    ("lp: Error - Scheduler not responding.", "the print service (CUPS) is not running"),
+    ("lp: Destination \"Office\" is not accepting jobs.", "is not accepting jobs right now"),
+    ("lp: something odd", "lp could not send the pages (something odd)"),
+])
+def test_print_failures_are_one_clear_line(home, fake_cups, capsys, monkeypatch, error, expected):
+    monkeypatch.setenv("FAKE_LP_ERROR", error)
+    code, out, err = run(capsys, "print", "--printer", "Nowhere")
+    assert (code, out) == (1, "")
+    assert err.count("\n") == 1 and expected in err
+    assert "safeground export -o pages.pdf" in err
+
+
+def test_print_without_cups(home, capsys, tmp_path, monkeypatch):
+    empty = tmp_path / "nothing-here"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    code, out, err = run(capsys, "print")
+    assert (code, out) == (1, "")
+    assert err == ("safeground: printing needs CUPS, and its 'lp' command was not found; "
+                   "you can save a PDF instead: safeground export -o pages.pdf\n")
+    assert list_printers() == [] and default_printer() is None
+
+
+def test_print_with_nothing_to_print(tmp_path, fake_cups, capsys, monkeypatch):
+    monkeypatch.setenv("SAFEGROUND_DATA_DIR", str(tmp_path / "empty"))
+    code, _, err = run(capsys, "print")
+    assert code == 1 and "nothing to export" in err
+    assert not (fake_cups / "lp.log").exists()
+
+
+def test_a_printer_name_cannot_be_an_option(home, fake_cups, capsys):
+    code, _, err = run(capsys, "print", "--printer=-oevil")
+    assert code == 1 and "is not a printer name" in err
+    assert not (fake_cups / "lp.log").exists()
+
+
+def test_list_printers_and_default(fake_cups, monkeypatch):
+    monkeypatch.delenv("LPDEST", raising=False)
+    monkeypatch.delenv("PRINTER", raising=False)
+    assert list_printers() == [Printer("Office", True, "idle"), Printer("SafeGroundPDF", False, "disabled")]
+    assert default_printer() == "Office"
+    monkeypatch.setenv("LPDEST", "Elsewhere")
+    assert default_printer() == "Elsewhere"
+
+
+def test_print_pages_api(fake_cups):
+    workbook = builtin()
+    progress = Progress(workbook.id)
+    chapter = workbook.chapters[0]
+    answer_page(workbook, progress, chapter, chapter.pages[0])
+    result = print_pages(workbook, progress, printer="Office")
+    assert (result.job_id, result.printer, result.pages) == ("Office-42", "Office", 1)
+    assert result.message == "Sent to printer Office as job Office-42"
+    with pytest.raises(PrintingError):
+        print_pages(workbook, progress, printer="bad name")
