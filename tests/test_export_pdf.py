@@ -4,6 +4,7 @@ is installed) as it was typed; long and strange answers never break the PDF."""
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -47,10 +48,13 @@ def _body(pages: list[str]) -> str:
 
 
 def _unicode_font() -> FontChoice:
+    """The system's Unicode font; CI installs DejaVu (.ci/cups-setup.sh), so there it must be found."""
     fonts = find_fonts()
     if fonts.text is None:
-        pytest.fail(f"no Unicode TrueType font on this machine ({fonts.reason}): install fonts-dejavu-core "
-                    "(.ci/cups-setup.sh does in CI)")
+        reason = f"no Unicode TrueType font on this machine ({fonts.reason}): install fonts-dejavu-core"
+        if os.environ.get("CI", "").strip().lower() in ("1", "true", "yes"):
+            pytest.fail(reason)
+        pytest.skip(reason)
     return fonts
 
 
