@@ -51,3 +51,22 @@ async def settle(pilot, app) -> None:
     await pilot.pause()
     if app.session is not None:
         app.session.save_and_wait(timeout=5)
+
+
+async def open_page(pilot, app, chapter_id: str, page_id: str) -> None:
+    """Open a page and wait until it is shown with the cursor in it, as a person would see it."""
+    from safeground.screens.chapter import ChapterScreen
+
+    app.open_page(chapter_id, page_id)
+    for _ in range(50):
+        await pilot.pause()
+        screen = app.screen
+        if (
+            isinstance(screen, ChapterScreen)
+            and screen.page.id == page_id
+            and app.focused is not None
+            and app.focused.screen is screen
+            and screen.query_one("#page") in app.focused.ancestors
+        ):
+            return
+    raise AssertionError(f"page {chapter_id}/{page_id} did not open")

@@ -7,6 +7,7 @@ look at the new SVGs (docs/development.md says how) before committing them.
 from __future__ import annotations
 
 import shutil
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from safeground.progress import Progress
 from safeground.storage import ProgressStore
 
 SIZES = [(80, 24), (120, 40)]
+COMPLETED_ON = datetime(2026, 3, 12, 18, 0, tzinfo=timezone.utc)
 #: A fixed folder, because the first-run note shows the progress file's path.
 SNAPSHOT_DATA = Path("/tmp/safeground-snapshot-data")
 
@@ -35,7 +37,8 @@ def prefill(data_dir: Path, workbook_dir: Path | None, answers: dict) -> None:
     store = ProgressStore(data_dir, "default", workbook.id)
     progress = Progress(workbook.id, workbook.version)
     for (chapter, page, field), value in answers.items():
-        progress.set(workbook, chapter, page, field, value)
+        # A fixed day, so the "Completed ..." footers of the review read the same every day.
+        progress.set(workbook, chapter, page, field, value, now=COMPLETED_ON)
     store.save(progress)
 
 
@@ -109,3 +112,28 @@ def test_support(snap_compare, data_dir, size):
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_first_run(snap_compare, data_dir, size):
     assert snap_compare(make_app(data_dir, welcomed=False), terminal_size=size, run_before=settled())
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_review(snap_compare, data_dir, size):
+    prefill(data_dir, KINDS_WORKBOOK, KIND_ANSWERS)
+    app = make_app(data_dir, workbook_dir=KINDS_WORKBOOK)
+    assert snap_compare(app, terminal_size=size, press=["ctrl+r"], run_before=settled())
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_print_dialog(snap_compare, data_dir, size, monkeypatch):
+    import safeground.export as export
+    from safeground.export import Printer
+
+    monkeypatch.setattr(export, "list_printers", lambda: [Printer("Office", True, "idle")])
+    prefill(data_dir, KINDS_WORKBOOK, KIND_ANSWERS)
+    app = make_app(data_dir, workbook_dir=KINDS_WORKBOOK)
+
+    async def open_dialog(pilot):
+        await pilot.press("f2")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        pilot.app.screen.query_one("#print-path").value = "~/safe-ground-pages.pdf"
+
+    assert snap_compare(app, terminal_size=size, run_before=settled(open_dialog))

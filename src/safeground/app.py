@@ -42,10 +42,13 @@ class SafeGroundApp(App[str]):
     CSS_PATH = "safeground.tcss"
     ENABLE_COMMAND_PALETTE = True
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
     BINDINGS = [
         Binding("f1", "support", "Support", priority=True),
         Binding("question_mark", "support", "Support", show=False),
         Binding("f12", "quick_exit", "Quick exit", priority=True),
+        Binding("ctrl+r", "review", "Review"),
+        Binding("f2", "print_dialog", "Print", priority=True),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
@@ -217,6 +220,25 @@ class SafeGroundApp(App[str]):
         if not isinstance(self.screen, SupportScreen):
             self.push_screen(SupportScreen(self.workbook.support))
 
+    def _current_chapter(self) -> list[str] | None:
+        from safeground.screens.chapter import ChapterScreen
+
+        screen = self.screen
+        return [screen.chapter.id] if isinstance(screen, ChapterScreen) else None
+
+    def action_review(self) -> None:
+        """The completed pages as they will print: this chapter's from a chapter, else all."""
+        from safeground.screens.review import ReviewScreen
+
+        if self.session is not None and not isinstance(self.screen, ReviewScreen):
+            self.push_screen(ReviewScreen(self._current_chapter()))
+
+    def action_print_dialog(self, chapter_ids: list[str] | None = None, include_drafts: bool = False) -> None:
+        from safeground.screens.print_dialog import PrintDialog
+
+        if self.session is not None and not isinstance(self.screen, PrintDialog):
+            self.push_screen(PrintDialog(chapter_ids or self._current_chapter(), include_drafts))
+
     def offer_support(self, key: tuple[str, str, str]) -> None:
         """An answer asked for support: show it once for that question, gently."""
         if key not in self._support_shown:
@@ -280,6 +302,8 @@ class SafeGroundApp(App[str]):
         yield SystemCommand("Continue where you left off", "Open the page you were on", self.continue_where_left)
         yield SystemCommand("Support resources", "People you can reach out to", self.action_support)
         yield SystemCommand("Contents", "Back to the list of chapters", self.go_home)
+        yield SystemCommand("Review pages", "Your completed pages as they will print", self.action_review)
+        yield SystemCommand("Print or save pages…", "To a printer, or to a PDF, web page or text file", self.action_print_dialog)
         for chapter in self.workbook.chapters:
             yield SystemCommand(
                 f"Go to chapter: {chapter.title}", chapter.summary, lambda c=chapter.id: self.open_page(c)

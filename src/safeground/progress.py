@@ -107,7 +107,8 @@ class Progress:
         return all(self.field_answered(chapter_id, page.id, f) for f in required)
 
     def page_started(self, chapter_id: str, page: Page) -> bool:
-        return any(self.field_answered(chapter_id, page.id, f) for f in page.fields)
+        """Whether anything on the page has been answered, even partly (one statement of five)."""
+        return any(not _empty(self.usable(chapter_id, page.id, f)) for f in page.fields)
 
     @property
     def has_answers(self) -> bool:

@@ -1,0 +1,94 @@
+"""Review: the completed pages as they will print, read-only, before printing or saving them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+if TYPE_CHECKING:
+    from safeground.app import SafeGroundApp
+
+#: Pages are laid out as the plain-text export lays them out, this wide at most.
+REVIEW_WIDTH = 72
+#: Columns the screen itself takes around a page (padding, scrollbar, the draft mark).
+REVIEW_CHROME = 11
+
+
+class ReviewScreen(Screen):
+    """Shows the pages that would print, in the plain-text layout (answers never read as markup)."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Back"),
+        Binding("p", "print", "Print or save…"),
+        Binding("d", "toggle_drafts", "Drafts on/off"),
+    ]
+
+    def __init__(self, chapter_ids: list[str] | None = None) -> None:
+        super().__init__()
+        self.chapter_ids = chapter_ids
+        self.include_drafts = False
+
+    @property
+    def safeground(self) -> "SafeGroundApp":
+        return cast("SafeGroundApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield VerticalScroll(id="review")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        if self.chapter_ids and len(self.chapter_ids) == 1:
+            chapter = self.safeground.workbook.chapter(self.chapter_ids[0])
+            self.title = f"Review: {chapter.title}" if chapter else "Review"
+        else:
+            self.title = "Review"
+        await self.show_pages()
+
+    async def show_pages(self) -> None:
+        from safeground.export import NothingToExport, build_document
+        from safeground.export.text import render_page
+
+        session = self.safeground.session
+        assert session is not None
+        container = self.query_one("#review", VerticalScroll)
+        await container.remove_children()
+        drafts = "Unfinished pages are shown as drafts (d hides them)." if self.include_drafts else "Only completed pages are shown (d adds unfinished ones as drafts)."
+        widgets: list[Static] = [Static(Content(f"This is how your pages will print. {drafts}"), id="review-note")]
+        try:
+            document = build_document(
+                session.workbook, session.progress, self.chapter_ids, self.include_drafts, session.profile
+            )
+        except NothingToExport:
+            widgets.append(
+                Static(
+                    Content(
+                        "Nothing to show yet. A page appears here once every question on it that needs an "
+                        "answer has one. Press d to see unfinished pages as drafts."
+                    ),
+                    id="review-empty",
+                )
+            )
+        else:
+            width = max(30, min(REVIEW_WIDTH, self.app.size.width - REVIEW_CHROME))
+            for page in document.pages:
+                text = render_page(document, page, width=width).strip("\f\n")
+                widgets.append(Static(Content(text), classes="review-page" + (" -draft" if page.draft else "")))
+        await container.mount_all(widgets)
+        container.scroll_home(animate=False)
+
+    async def action_toggle_drafts(self) -> None:
+        self.include_drafts = not self.include_drafts
+        await self.show_pages()
+
+    def action_print(self) -> None:
+        self.safeground.action_print_dialog(self.chapter_ids, self.include_drafts)
+
+    def action_close(self) -> None:
+        self.dismiss()

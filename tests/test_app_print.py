@@ -1,0 +1,162 @@
+"""Review and the print dialog, as a person uses them from the app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Select, Static
+
+from app_support import KINDS_WORKBOOK, make_app, open_page, settle
+from safeground.export import Printer, PrintResult
+from safeground.screens.chapter import ChapterScreen
+from safeground.screens.print_dialog import PrintDialog
+from safeground.screens.review import ReviewScreen
+
+SIZE = (100, 30)
+
+
+def review_text(app) -> str:
+    return "\n".join(str(w.render()) for w in app.screen.query(Static))
+
+
+async def fill_text_and_list(app, pilot, name: str = "Sam <b>&amp;</b> [bold]x[/]") -> None:
+    await open_page(pilot, app, "kinds", "text")
+    await pilot.press(*name)
+    await settle(pilot, app)
+    await open_page(pilot, app, "kinds", "list")
+    await pilot.press(*"Funny", "enter")
+    await settle(pilot, app)
+
+
+async def test_review_shows_completed_pages_literally_and_drafts_on_request(tmp_path):
+    app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
+    async with app.run_test(size=SIZE) as pilot:
+        await fill_text_and_list(app, pilot)
+        await open_page(pilot, app, "kinds", "statements")
+        await pilot.press("3")  # one of two statements: started, not complete
+        await settle(pilot, app)
+        await pilot.press("ctrl+o", "ctrl+r")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        text = review_text(app)
+        assert "Sam <b>&amp;</b> [bold]x[/]" in text, "answers show exactly as typed"
+        assert "Funny" in text
+        assert "We stick to one topic" not in text, "unfinished pages stay out by default"
+        await pilot.press("d")
+        await pilot.pause()
+        text = review_text(app)
+        assert "DRAFT" in text and "We stick to one topic" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ReviewScreen)
+
+
+async def test_review_from_a_chapter_shows_that_chapter_and_says_when_nothing_is_done(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ChapterScreen)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert app.screen.chapter_ids == ["what-safety-is"]
+        assert "Nothing to show yet" in review_text(app)
+
+
+async def test_print_dialog_saves_a_file_in_the_chosen_format(tmp_path):
+    app = make_app(tmp_path / "data", workbook_dir=KINDS_WORKBOOK)
+    target = tmp_path / "out" / "pages.pdf"
+    target.parent.mkdir()
+    async with app.run_test(size=SIZE) as pilot:
+        await fill_text_and_list(app, pilot, name="<script>alert(1)</script>")
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, PrintDialog)
+        assert "can be read by anyone" in str(app.screen.query_one("#print-reminder").render())
+        app.screen.query_one("#print-path", Input).value = str(target)
+        app.screen.query_one("#print-format", Select).value = "html"
+        await pilot.pause()
+        assert app.screen.query_one("#print-path", Input).value.endswith("pages.html")
+        await pilot.click("#print-go")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(app.screen, PrintDialog)
+        assert any("pages.html" in n.message and "Saved 2 pages" in n.message for n in app._notifications)
+    html = (tmp_path / "out" / "pages.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
+    assert (tmp_path / "out" / "pages.html").stat().st_mode & 0o777 == 0o600
+
+
+async def test_print_dialog_sends_to_the_chosen_printer_and_names_the_job(tmp_path, monkeypatch):
+    import safeground.export as export
+
+    sent = {}
+    monkeypatch.setattr(export, "list_printers", lambda: [Printer("Office", True, "idle"), Printer("Home", False, "idle")])
+
+    def fake_print(workbook, progress, chapters, drafts, profile, printer):
+        sent.update(chapters=chapters, drafts=drafts, printer=printer, answer=progress.get("kinds", "text", "name"))
+        return PrintResult("Home-42", printer, 2)
+
+    monkeypatch.setattr(export, "print_pages", fake_print)
+    app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
+    async with app.run_test(size=SIZE) as pilot:
+        await fill_text_and_list(app, pilot)
+        await pilot.press("f2")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.click("#to-printer")
+        await pilot.pause()
+        select = app.screen.query_one("#print-printer", Select)
+        assert not select.disabled and select.value == "Office"
+        select.value = "Home"
+        await pilot.click("#print-go")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("Home-42" in n.message for n in app._notifications)
+    assert sent == {"chapters": ["kinds"], "drafts": False, "printer": "Home", "answer": "Sam <b>&amp;</b> [bold]x[/]"}
+
+
+async def test_print_dialog_without_printers_says_so_and_keeps_file_saving(tmp_path, monkeypatch):
+    import safeground.export as export
+
+    monkeypatch.setattr(export, "list_printers", lambda: [])
+    app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f2")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.click("#to-printer")
+        await pilot.pause()
+        select = app.screen.query_one("#print-printer", Select)
+        assert select.disabled and "No printers found" in str(select.prompt)
+        await pilot.click("#print-go")
+        await pilot.pause()
+        assert isinstance(app.screen, PrintDialog)
+        assert any("No printer" in n.message for n in app._notifications)
+
+
+async def test_print_dialog_with_nothing_complete_explains_instead_of_failing(tmp_path, monkeypatch):
+    import safeground.export as export
+
+    monkeypatch.setattr(export, "list_printers", lambda: [])
+    app = make_app(tmp_path / "data", workbook_dir=KINDS_WORKBOOK)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f2")
+        await pilot.pause()
+        app.screen.query_one("#print-path", Input).value = str(tmp_path / "x.pdf")
+        await pilot.click("#print-go")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, PrintDialog), "the dialog stays open to try other choices"
+        assert any(n.severity == "warning" for n in app._notifications)
+    assert not (tmp_path / "x.pdf").exists()
+
+
+async def test_palette_offers_review_and_print(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Review pages" in titles and "Print or save pages…" in titles
