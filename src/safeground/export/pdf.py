@@ -52,6 +52,7 @@ PAPER_SIZES = {"a4": "A4", "letter": "Letter", "legal": "Legal", "a3": "A3", "a5
 # Sizes in points, lengths in millimetres.
 TITLE_SIZE, PROMPT_SIZE, ANSWER_SIZE, TEXT_SIZE, SMALL_SIZE = 16, 11, 11, 10, 8
 LINE = 5.6
+PADDING = 1.2
 MARGIN = 20
 INDENT = 6
 GREY, DARK, BLACK = (100, 100, 100), (55, 55, 55), (0, 0, 0)
@@ -247,11 +248,18 @@ class PdfRenderer:
         pdf.text_shaping = shaping
 
     def _shorten(self, text: str, width: float) -> str:
+        """``text`` cut (with an ellipsis) to fit on one line of ``width``."""
         if self.pdf.get_string_width(text) <= width:
             return text
-        while text and self.pdf.get_string_width(text + "…") > width:
-            text = text[:-1]
-        return text + "…"
+        ellipsis = "…" if self.has_glyphs("…") else "..."
+        low, high = 0, len(text)
+        while low < high:  # the longest prefix that fits, by bisection: titles may be long
+            middle = (low + high + 1) // 2
+            if self.pdf.get_string_width(text[:middle] + ellipsis) <= width:
+                low = middle
+            else:
+                high = middle - 1
+        return text[:low].rstrip() + ellipsis
 
     # -- text ------------------------------------------------------------------------------------
 
@@ -382,26 +390,54 @@ class PdfRenderer:
                 self.marked(bullet, item, indent=INDENT)
 
     def statements(self, answer: StatementsAnswer) -> None:
+        """A table of statement and rating. fpdf cannot split one table row over two pages, so a
+        row too tall for a page (a very long statement) turns the whole field into a list."""
         pdf = self.pdf
+        pdf.set_font(self.family, "", TEXT_SIZE)
+        width = pdf.epw - INDENT
+        columns = (width * 0.68, width * 0.32)
+        rows = [(self.fit(row.statement), self.fit(row.rating_text)) for row in answer.rows]
+        room = pdf.page_break_trigger - pdf.t_margin - 3 * LINE
+        if any(self._cell_height(text, column) > room for row in rows for text, column in zip(row, columns)):
+            self._statements_as_list(rows)
+            return
         left = pdf.l_margin
         pdf.set_left_margin(MARGIN + INDENT)
         pdf.set_x(MARGIN + INDENT)
-        pdf.set_font(self.family, "", TEXT_SIZE)
         pdf.set_draw_color(150, 150, 150)
-        width = pdf.epw
-        with pdf.table(
-            width=width, col_widths=(width * 0.68, width * 0.32), align="LEFT", line_height=LINE,
-            text_align=("LEFT", "LEFT"), first_row_as_headings=True, padding=1.2,
-        ) as table:
-            heading = table.row()
-            heading.cell("Statement")
-            heading.cell("Rating")
-            for row in answer.rows:
-                cells = table.row()
-                cells.cell(self.fit(row.statement))
-                cells.cell(self.fit(row.rating_text))
+        shaped = self.shaping and not self.core and any(has_rtl(text) for row in rows for text in row)
+        if shaped:
+            pdf.set_text_shaping(True)  # right-to-left statements, laid out in their own direction
+        try:
+            with pdf.table(
+                width=width, col_widths=columns, align="LEFT", line_height=LINE,
+                text_align=("LEFT", "LEFT"), first_row_as_headings=True, padding=PADDING,
+            ) as table:
+                heading = table.row()
+                heading.cell("Statement")
+                heading.cell("Rating")
+                for statement, rating in rows:
+                    cells = table.row()
+                    cells.cell(statement)
+                    cells.cell(rating)
+        except ValueError:  # a row fpdf still finds too tall: the list says the same
+            pdf.set_left_margin(left)
+            self._statements_as_list(rows)
+            return
+        finally:
+            if shaped:
+                pdf.set_text_shaping(False)
         pdf.set_left_margin(left)
         pdf.ln(2)
+
+    def _cell_height(self, text: str, width: float) -> float:
+        lines = self.pdf.multi_cell(width - 2 * PADDING, LINE, text, dry_run=True, output="LINES")
+        return len(lines) * LINE + 2 * PADDING
+
+    def _statements_as_list(self, rows: list[tuple[str, str]]) -> None:
+        for statement, rating in rows:
+            self.paragraph(statement, size=TEXT_SIZE, indent=INDENT, after=0.5)
+            self.paragraph(rating, size=TEXT_SIZE, style="B", indent=2 * INDENT, after=1.5)
 
     # -- the whole document ----------------------------------------------------------------------
 
