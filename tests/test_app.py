@@ -475,3 +475,16 @@ async def test_command_palette_offers_chapters_continue_and_support(tmp_path):
         await pilot.press("enter")
         await pilot.pause(0.3)
         assert isinstance(app.screen, ChapterScreen) and app.screen.chapter.id == "fighting-fair"
+
+
+async def test_arrow_keys_and_enter_open_a_chapter_from_home(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("down")
+        await pilot.pause()
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, ChapterScreen)
+        assert app.screen.chapter.id == "when-you-disagree"

@@ -6,6 +6,7 @@ import os
 from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -62,7 +63,10 @@ class ChapterRow(ListItem):
 class HomeScreen(Screen):
     """The contents page. The continue button has focus, so Enter picks up where you were."""
 
-    BINDINGS = [("c", "continue", "Continue")]
+    BINDINGS = [
+        ("c", "continue", "Continue"),
+        Binding("down", "focus_chapters", "Chapters", show=False),
+    ]
 
     @property
     def safeground(self) -> "SafeGroundApp":
@@ -122,6 +126,12 @@ class HomeScreen(Screen):
         if event.button.id == "continue":
             event.stop()
             self.action_continue()
+
+    def action_focus_chapters(self) -> None:
+        """Down from the continue button goes into the chapter list (the list handles its own)."""
+        chapters = self.query_one("#chapters", ListView)
+        if not chapters.has_focus:
+            chapters.focus()
 
     def action_continue(self) -> None:
         self.safeground.continue_where_left()
