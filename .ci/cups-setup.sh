@@ -53,7 +53,7 @@ if ! scheduler_running; then
     [ -x "$cupsd_bin" ] || fail "cupsd not found after installing cups"
     mkdir -p /run/cups /var/spool/cups-pdf
     say "starting $cupsd_bin"
-    "$cupsd_bin"   # daemonizes by itself
+    "$cupsd_bin" || true   # daemonizes by itself; whether it came up is checked next
     for _ in $(seq 1 60); do
         scheduler_running && break
         sleep 0.5

@@ -69,6 +69,12 @@ def lp_available() -> bool:
     return shutil.which("lp") is not None
 
 
+def require_lp() -> None:
+    """Raise :class:`PrintingError` unless CUPS's ``lp`` is there to print with."""
+    if not lp_available():
+        raise PrintingError(f"printing needs CUPS, and its 'lp' command was not found; you can {SUGGESTION}")
+
+
 def check_printer_name(name: str) -> str:
     if not _PRINTER_NAME.match(name):
         raise PrintingError(f"{name!r} is not a printer name CUPS would use (no spaces, '/', '#' or leading '-')")
@@ -139,8 +145,7 @@ def submit(pdf: Path, printer: str | None = None, title: str = JOB_TITLE) -> tup
 
     ``lp`` copies the file into the print queue before it returns, so the caller may delete it then.
     """
-    if not lp_available():
-        raise PrintingError(f"printing needs CUPS, and its 'lp' command was not found; you can {SUGGESTION}")
+    require_lp()
     command = ["lp", "-t", title]
     if printer:
         command += ["-d", check_printer_name(printer)]
