@@ -321,3 +321,10 @@ def test_print_pages_api(fake_cups):
     assert result.message == "Sent to printer Office as job Office-42"
     with pytest.raises(PrintingError):
         print_pages(workbook, progress, printer="bad name")
+
+
+def test_a_pdf_can_be_piped(home):
+    result = subprocess.run([sys.executable, "-m", "safeground", "export", "--format", "pdf", "-o", "-"],
+                            capture_output=True, timeout=120, env={**os.environ, "SAFEGROUND_DATA_DIR": str(home)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(b"%PDF-") and result.stdout.rstrip().endswith(b"%%EOF")

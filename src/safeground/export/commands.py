@@ -54,10 +54,10 @@ def _warn(warnings: tuple[str, ...]) -> None:
         print(f"{PROG}: warning: {warning}", file=sys.stderr)
 
 
-def _write_stdout(data: bytes) -> None:
+def _write_stdout(data: bytes, binary: bool = False) -> None:
     """UTF-8 into a pipe or file whatever the locale; to a terminal, in its own encoding."""
     buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is None or sys.stdout.isatty():
+    if buffer is None or (sys.stdout.isatty() and not binary):
         sys.stdout.write(data.decode("utf-8"))
         sys.stdout.flush()
         return
@@ -92,6 +92,8 @@ def _export(args: argparse.Namespace) -> int:
                              f".txt, .md, .html or .pdf")
     if output is None and fmt in ("html", "pdf"):
         parser.error(f"{fmt} is saved to a file: add -o PATH, like -o pages{DEFAULT_SUFFIX[fmt]}")
+    if to_stdout and fmt == "pdf" and sys.stdout.isatty():
+        parser.error("a PDF cannot be shown on the screen: add -o PATH, like -o pages.pdf, or pipe it")
 
     workbook, progress = _load(args)
     try:
@@ -99,7 +101,7 @@ def _export(args: argparse.Namespace) -> int:
         rendered = render(document, fmt)
         if to_stdout:
             _warn(rendered.warnings)
-            _write_stdout(rendered.data)
+            _write_stdout(rendered.data, binary=fmt == "pdf")
             return 0
         path = Path(output).expanduser()
         write_private(path, rendered.data)
