@@ -254,3 +254,13 @@ def test_pdftotext_reads_accents_quotes_and_dashes(tmp_path: Path):
     assert squash(ACCENTS) in squash(text)
     assert "Page 1 of" in text
     assert squash(pdf_text_pypdf(target)).count(squash(ACCENTS)) == squash(text).count(squash(ACCENTS))
+
+
+def test_a_damaged_font_file_falls_back_to_helvetica(monkeypatch, tmp_path):
+    broken = tmp_path / "Broken.ttf"
+    broken.write_bytes(b"\x00\x01\x00\x00" + b"not really a font" * 10)
+    monkeypatch.setenv("SAFEGROUND_FONT", str(broken))
+    workbook = mini_workbook()
+    rendered = render(build_document(workbook, answered(workbook, ACCENTS)), "pdf")
+    assert any("could not be read" in w and "Helvetica" in w for w in rendered.warnings)
+    assert squash(ACCENTS) in squash("\n".join(_page_texts(rendered.data)))

@@ -125,7 +125,14 @@ class PdfRenderer:
             pdf.core_fonts_encoding = CORE_ENCODING
             self.family = CORE_FONT
         else:
-            self._add_fonts()
+            try:
+                self._add_fonts()
+            except Exception as error:  # a damaged or unreadable font file  # noqa: BLE001
+                family = self.fonts.text.family if self.fonts.text else "?"
+                self.fonts = FontChoice(None, None, f"the font {family} could not be read ({error})")
+                self.core, self.family, self.cmaps = True, CORE_FONT, {}
+                pdf.core_fonts_encoding = CORE_ENCODING
+                self.warnings.append(f"{self.fonts.reason}; the PDF uses the built-in {CORE_FONT} instead")
         problem = font_env_problem()
         if problem:
             self.warnings.append(problem)
