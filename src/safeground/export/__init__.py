@@ -16,25 +16,47 @@ imported only when a PDF is made, and nothing here imports Textual.
 
 from __future__ import annotations
 
+import importlib
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-from safeground.content import Workbook
-from safeground.export.document import (
-    DEFAULT_PROFILE,
-    ExportError,
-    NothingToExport,
-    PrintDocument,
-    PrintPage,
-    UnknownChapter,
-    build_document,
-    clean,
-)
-from safeground.export.printing import PrintingError, Printer, PrintResult, default_printer, list_printers
-from safeground.progress import Progress
+if TYPE_CHECKING:
+    from safeground.content import Workbook
+    from safeground.export.document import (
+        ExportError,
+        NothingToExport,
+        PrintDocument,
+        PrintPage,
+        UnknownChapter,
+        build_document,
+        clean,
+    )
+    from safeground.export.printing import PrintingError, Printer, PrintResult, default_printer, list_printers
+    from safeground.progress import Progress
+
+#: The same as ``safeground.export.document.DEFAULT_PROFILE``, without importing it.
+DEFAULT_PROFILE = "default"
+
+# The command line imports this package for the export commands' options (``safeground --help``,
+# ``status``, and the app's start-up go through it), so the names that live in its modules are
+# imported on first use rather than here.
+_LAZY = {
+    **dict.fromkeys(("ExportError", "NothingToExport", "PrintDocument", "PrintPage", "UnknownChapter",
+                     "build_document", "clean"), "document"),
+    **dict.fromkeys(("PrintingError", "Printer", "PrintResult", "default_printer", "list_printers"), "printing"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "FORMATS",
@@ -89,6 +111,8 @@ def format_for_path(path: str | os.PathLike) -> str | None:
 
 def render(document: PrintDocument, fmt: str) -> Rendered:
     """``document`` as ``fmt`` (one of :data:`FORMATS`). Text formats are UTF-8."""
+    from safeground.export.document import ExportError
+
     if fmt == "text":
         from safeground.export.text import render_text
 
@@ -111,6 +135,7 @@ def render(document: PrintDocument, fmt: str) -> Rendered:
 
 def write_private(path: Path, data: bytes) -> None:
     """Write ``path`` atomically, readable and writable by its owner only (0600)."""
+    from safeground.export.document import ExportError
     from safeground.storage import atomic_write
 
     path = Path(path)
@@ -138,6 +163,8 @@ def export_to_file(
 
     Raises :class:`NothingToExport`, :class:`UnknownChapter` or :class:`ExportError` (cannot write).
     """
+    from safeground.export.document import ExportError, build_document
+
     path = Path(path).expanduser()
     fmt = fmt or format_for_path(path) or "pdf"
     if fmt not in FORMATS:
@@ -161,7 +188,8 @@ def print_pages(
     Raises :class:`PrintingError` (no CUPS, no printer, refused), :class:`NothingToExport` or
     :class:`UnknownChapter`. The temporary PDF is private (0600) and deleted once CUPS has it.
     """
-    from safeground.export.printing import lp_available, submit
+    from safeground.export.document import build_document
+    from safeground.export.printing import PrintResult, lp_available, submit
 
     document = build_document(workbook, progress, chapters, include_drafts, profile)
     if not lp_available():
