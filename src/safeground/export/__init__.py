@@ -189,11 +189,12 @@ def print_pages(
     :class:`UnknownChapter`. The temporary PDF is private (0600) and deleted once CUPS has it.
     """
     from safeground.export.document import build_document
-    from safeground.export.printing import PrintResult, lp_available, submit
+    from safeground.export.printing import PrintResult, check_printer_name, require_lp, submit
 
     document = build_document(workbook, progress, chapters, include_drafts, profile)
-    if not lp_available():
-        submit(Path(os.devnull), printer)  # raises the "no lp" error
+    require_lp()  # say so before spending time on the PDF
+    if printer:
+        check_printer_name(printer)
     rendered = render(document, "pdf")
     handle, name = tempfile.mkstemp(prefix="safeground-", suffix=".pdf")
     temp = Path(name)
