@@ -35,6 +35,8 @@ class ChapterScreen(Screen):
         self.chapter = chapter
         self.page_index = chapter.page_index(page_id) or 0
         self.focus_field = field_id
+        #: What the page's marks show now; they are redrawn only when it changes.
+        self._marks: tuple | None = None
 
     @property
     def safeground(self) -> "SafeGroundApp":
@@ -96,8 +98,14 @@ class ChapterScreen(Screen):
         progress = session.progress
         complete = progress.page_complete(self.chapter.id, self.page)
         total = len(self.chapter.pages)
-        self.query_one("#page", VerticalScroll).set_class(complete, "-complete")
         done = progress.chapter_progress(self.chapter).done
+        # This runs on every keystroke; updating a label lays the screen out again even when its
+        # text is the same, so nothing is touched unless what it shows has changed.
+        marks = (self.page_index, complete, done)
+        if marks == self._marks:
+            return
+        self._marks = marks
+        self.query_one("#page", VerticalScroll).set_class(complete, "-complete")
         mark = " ✓" if complete else ""
         self.query_one("#page-where", Label).update(
             Content(f"Page {self.page_index + 1} of {total}{mark} · {done}/{total} complete")
