@@ -342,6 +342,9 @@ def run_app(workbook_dir: str | None = None, data_dir: str | None = None, profil
     workbook = load_workbook(workbook_dir)
     store = ProgressStore(resolve_data_dir(data_dir), profile, workbook.id)
     app = SafeGroundApp(workbook, store)
+    from safeground.terminal_input import harden_terminal_input
+
+    harden_terminal_input()  # stray bytes and escapes in pastes must not stop the app or act as keys
     result = app.run()
     if result == QUICK_EXIT and sys.stdout.isatty():
         # Leave a blank terminal: clear the screen and, where the terminal supports it, scrollback.

@@ -25,7 +25,14 @@ def serialize(progress: Progress) -> bytes:
     import tomli_w
 
     progress.updated = datetime.now().astimezone().replace(microsecond=0)
-    return tomli_w.dumps(progress.to_document(), multiline_strings=True).encode("utf-8")
+    text = tomli_w.dumps(progress.to_document(), multiline_strings=True)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (half of a UTF-16 pair, as a console can hand over) is not a character
+        # and has no UTF-8 form. Halves that make a pair are joined; one left alone is written
+        # as U+FFFD rather than stopping every save from then on.
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace").encode("utf-8")
 
 
 class BackgroundSaver:

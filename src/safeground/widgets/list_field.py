@@ -9,6 +9,7 @@ from textual.content import Content
 from textual.widgets import Button, Input
 
 from safeground.widgets.base import FieldWidget
+from safeground.widgets.visible import ShowControls
 
 
 class ListItem(Horizontal):
@@ -21,7 +22,7 @@ class ListItem(Horizontal):
         self.text = text
 
     def compose(self) -> ComposeResult:
-        yield Input(self.text, classes="list-item--text")
+        yield Input(self.text, highlighter=ShowControls(), classes="list-item--text")
         yield Button(Content("Remove"), compact=True, classes="list-item--remove")
 
 
@@ -34,7 +35,7 @@ class ListField(FieldWidget):
                 if isinstance(text, str):
                     yield ListItem(text)
             with Horizontal(classes="list-add"):
-                yield Input(placeholder=f"Type {noun}, then press Enter", classes="list-add--text")
+                yield Input(placeholder=f"Type {noun}, then press Enter", highlighter=ShowControls(), classes="list-add--text")
                 yield Button(Content("Add"), compact=True, classes="list-add--button")
 
     @property

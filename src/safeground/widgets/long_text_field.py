@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import TextArea
 
 from safeground.widgets.base import FieldWidget
+from safeground.widgets.visible import SafeTextArea
 
 
 class LongTextField(FieldWidget):
     def compose_control(self) -> ComposeResult:
-        area = TextArea(
+        area = SafeTextArea(
             self.initial if isinstance(self.initial, str) else "",
             soft_wrap=True,
             tab_behavior="focus",
@@ -23,8 +23,8 @@ class LongTextField(FieldWidget):
 
     @property
     def value(self) -> str:
-        return self.query_one(TextArea).text
+        return self.query_one(SafeTextArea).text
 
-    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+    def on_text_area_changed(self, event: SafeTextArea.Changed) -> None:
         event.stop()
         self.changed(settled=False)

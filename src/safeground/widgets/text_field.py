@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input
 
 from safeground.widgets.base import FieldWidget
+from safeground.widgets.visible import ShowControls
 
 
 class TextField(FieldWidget):
@@ -13,6 +14,7 @@ class TextField(FieldWidget):
         yield Input(
             value=self.initial if isinstance(self.initial, str) else "",
             placeholder=self.field.placeholder,
+            highlighter=ShowControls(),
             classes="field--control",
         )
 
