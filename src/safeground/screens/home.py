@@ -41,23 +41,35 @@ def first_line(text: str) -> str:
 class ChapterRow(ListItem):
     """One chapter: title, summary, and how many pages are complete."""
 
-    def __init__(self, chapter: "Chapter") -> None:
-        super().__init__(classes="chapter-row")
+    def __init__(self, chapter: "Chapter", done: int = 0) -> None:
+        # Built with its progress already in place: changing classes and labels after mounting
+        # would style and lay the screen out again, which start-up would pay for.
+        complete = done == len(chapter.pages)
+        super().__init__(classes="chapter-row -complete" if complete else "chapter-row")
         self.chapter = chapter
+        self.done = done
+
+    def _count(self, done: int) -> Content:
+        total = len(self.chapter.pages)
+        mark = "✓ " if done == total else ""
+        return Content(f"{mark}{done}/{total} pages")
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="chapter-row--top"):
             yield Label(Content(self.chapter.title), classes="chapter-row--title")
-            yield ProgressBar(total=len(self.chapter.pages), show_eta=False, show_percentage=False)
-            yield Label("", classes="chapter-row--count")
+            bar = ProgressBar(total=len(self.chapter.pages), show_eta=False, show_percentage=False)
+            bar.progress = self.done
+            yield bar
+            yield Label(self._count(self.done), classes="chapter-row--count")
         yield Label(Content(self.chapter.summary), classes="chapter-row--summary")
 
     def show_progress(self, done: int) -> None:
-        total = len(self.chapter.pages)
+        if done == self.done:
+            return
+        self.done = done
         self.query_one(ProgressBar).update(progress=done)
-        mark = "✓ " if done == total else ""
-        self.query_one(".chapter-row--count", Label).update(Content(f"{mark}{done}/{total} pages"))
-        self.set_class(done == total, "-complete")
+        self.query_one(".chapter-row--count", Label).update(self._count(done))
+        self.set_class(done == len(self.chapter.pages), "-complete")
 
 
 class HomeScreen(Screen):
@@ -67,6 +79,8 @@ class HomeScreen(Screen):
         ("c", "continue", "Continue"),
         Binding("down", "focus_chapters", "Chapters", show=False),
     ]
+    #: What the marks show now (see refresh_progress).
+    _view: tuple | None = None
 
     @property
     def safeground(self) -> "SafeGroundApp":
@@ -74,15 +88,18 @@ class HomeScreen(Screen):
 
     def compose(self) -> ComposeResult:
         workbook = self.safeground.workbook
+        done, overall, label = self._view = self._progress_view()
         yield Header()
         with VerticalScroll(id="home"):
             yield Label(Content(workbook.title), id="home-title")
             yield Static(Content(first_line(workbook.description)), id="home-purpose")
-            yield Button("Start", id="continue", variant="primary")
-            yield ListView(*[ChapterRow(chapter) for chapter in workbook.chapters], id="chapters")
+            yield Button(Content(label), id="continue", variant="primary")
+            yield ListView(*[ChapterRow(chapter, done.get(chapter.id, 0)) for chapter in workbook.chapters], id="chapters")
             with Vertical(id="overall"):
-                yield Label("", id="overall-label")
-                yield ProgressBar(total=workbook.page_count, show_eta=False, id="overall-bar")
+                yield Label(Content(overall), id="overall-label")
+                bar = ProgressBar(total=workbook.page_count, show_eta=False, id="overall-bar")
+                bar.progress = sum(done.values())
+                yield bar
             yield Static(
                 Content("F1 support · Ctrl+R review · F2 print or save · Esc Esc or F12 quick exit · Ctrl+P commands"),
                 id="home-keys",
@@ -90,7 +107,6 @@ class HomeScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.refresh_progress()
         self.query_one("#continue", Button).focus()
         if READY_FD_ENV in os.environ:
             self.call_after_refresh(announce_ready)
@@ -98,21 +114,15 @@ class HomeScreen(Screen):
     def on_screen_resume(self) -> None:
         self.refresh_progress()
 
-    def refresh_progress(self) -> None:
+    def _progress_view(self) -> tuple[dict[str, int], str, str]:
+        """Pages done per chapter, the overall line, and the continue button's label."""
+        workbook = self.safeground.workbook
         session = self.safeground.session
         if session is None:
-            return
-        workbook, progress = session.workbook, session.progress
-        done_total = 0
-        for row in self.query(ChapterRow):
-            done = progress.chapter_progress(row.chapter).done
-            done_total += done
-            row.show_progress(done)
-        self.query_one("#overall-bar", ProgressBar).update(progress=done_total)
-        self.query_one("#overall-label", Label).update(
-            Content(f"Overall: {done_total} of {workbook.page_count} pages complete")
-        )
-        button = self.query_one("#continue", Button)
+            return {}, f"Overall: 0 of {workbook.page_count} pages complete", "Start"
+        progress = session.progress
+        done = {chapter.id: progress.chapter_progress(chapter).done for chapter in workbook.chapters}
+        overall = f"Overall: {sum(done.values())} of {workbook.page_count} pages complete"
         if progress.has_answers:
             position = progress.resume_position(workbook)
             chapter = workbook.chapter(position.chapter)
@@ -120,7 +130,22 @@ class HomeScreen(Screen):
             label = f"Continue: {chapter.title} · {page.title}" if chapter and page else "Continue"
         else:
             label = "Start"
-        button.label = Content(label)
+        return done, overall, label
+
+    def refresh_progress(self) -> None:
+        """Bring the marks up to date (back from a chapter); what has not changed is left alone."""
+        if self.safeground.session is None:
+            return
+        view = self._progress_view()
+        if view == self._view:
+            return
+        self._view = view
+        done, overall, label = view
+        for row in self.query(ChapterRow):
+            row.show_progress(done.get(row.chapter.id, 0))
+        self.query_one("#overall-bar", ProgressBar).update(progress=sum(done.values()))
+        self.query_one("#overall-label", Label).update(Content(overall))
+        self.query_one("#continue", Button).label = Content(label)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "continue":
