@@ -19,6 +19,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
+# Timings against same-run baselines (a few minutes); not part of `make test`. See bench/README.md.
+# BENCH_ARGS="--only startup --only typing" measures a few groups; results go to bench/results.json.
+bench: $(STAMP)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
 
