@@ -178,8 +178,17 @@ class _FileChecker:
 
     def __init__(self, file: Path, text: str, problems: list[Problem]):
         self.file = file
-        self.lines = _LineIndex(text)
+        self.text = text
+        self._lines: _LineIndex | None = None
         self.problems = problems
+
+    @property
+    def lines(self) -> _LineIndex:
+        # Built on the first problem only: a workbook without problems (every start-up) never
+        # needs line numbers, and indexing every line costs about as much as parsing the file.
+        if self._lines is None:
+            self._lines = _LineIndex(self.text)
+        return self._lines
 
     def problem(self, path: tuple, message: str, key: str | None = None, ident: Any = None) -> None:
         self.problems.append(Problem(self.file, self.lines.line(path, key), _where(path, ident), message))
