@@ -5,7 +5,8 @@ controlling terminal, ``safeground.cli.main`` as the entry point. Tests use it f
 in-process Pilot cannot show: SIGKILL at any moment, SIGTERM and SIGHUP, two processes on one
 profile, and what is left on the terminal afterwards.
 
-A test may ask for slow saves (``slow_saves=SECONDS``): the child then pauses, after each real
+``prefix`` runs the app through another command that execs it (``unshare``, say), so the pid
+is still the app's. A test may ask for slow saves (``slow_saves=SECONDS``): the child then pauses, after each real
 ``fsync`` and ``link``, for up to that long, so that a kill can land while a temp file or a staged
 backup exists. Nothing else about the app is changed.
 """
@@ -93,6 +94,8 @@ class PtyApp:
         size: tuple[int, int] = (100, 30),
         slow_saves: float = 0.0,
         env: dict[str, str] | None = None,
+        prefix: Iterable[str] = (),
+        umask: int = -1,
     ):
         self.data_dir = Path(data_dir)
         master, slave = pty.openpty()
@@ -103,13 +106,14 @@ class PtyApp:
             environment["SAFEGROUND_TEST_SLOW_SAVES"] = str(slow_saves)
         self.started = time.monotonic()
         self.process = subprocess.Popen(
-            [sys.executable, "-c", LAUNCHER, *args],
+            [*prefix, sys.executable, "-c", LAUNCHER, *args],
             stdin=slave,
             stdout=slave,
             stderr=slave,
             env=environment,
             start_new_session=True,
             close_fds=True,
+            umask=umask,
         )
         os.close(slave)
         self.master = master

@@ -97,6 +97,7 @@ class BackgroundSaver:
             error: BaseException | None = None
             try:
                 make_private_dir(self.store.profile_dir)
+                self.store.ensure_locked()  # the folder may have been deleted, lock file and all
                 atomic_write(self.store.path, data)
             except Exception as caught:  # any failure is reported, never lost in a thread
                 error = caught

@@ -169,6 +169,8 @@ class ProgressStore:
         self.backup_path = self.path.with_name(self.path.name + ".bak")
         self.lock_path = self.path.with_name(self.path.name[: -len(".toml")] + ".lock")
         self._lock_stream: IO[str] | None = None
+        #: Set while the lock we held was lost with its folder and could not be taken again.
+        self._lock_lost = False
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -266,9 +268,34 @@ class ProgressStore:
         self.remove_stale_temp_files()
 
     def release_lock(self) -> None:
+        self._lock_lost = False
         if self._lock_stream is not None:
             self._lock_stream.close()  # closing the descriptor drops the OS lock
             self._lock_stream = None
+
+    def ensure_locked(self) -> None:
+        """Before a write: if the lock file we hold was deleted (the whole data folder removed
+        while the app ran), take the lock again on a new one, so that a second Safe Ground still
+        finds the profile open. Raises :class:`ProfileLocked` if another one took it meanwhile;
+        then nothing may be written until it is ours again. Does nothing for an unlocked store."""
+        stream = self._lock_stream
+        if stream is None:
+            if self._lock_lost:
+                self.acquire_lock()
+                self._lock_lost = False
+            return
+        try:
+            if os.path.samestat(os.fstat(stream.fileno()), os.stat(self.lock_path)):
+                return
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return  # cannot tell; the write itself will report a folder it cannot use
+        self.release_lock()
+        self._lock_lost = True
+        self.acquire_lock()
+        self._lock_lost = False
+
 
     @property
     def locked(self) -> bool:
