@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from safeground.content import (
     Support,
     Workbook,
 )
+from safeground import tomlparse
 from safeground.kinds import COMMON_KEYS, KINDS
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -298,11 +298,11 @@ def _read_toml(file: Path, problems: list[Problem]) -> tuple[dict, str] | None:
         problems.append(Problem(file, line, "", "is not UTF-8 text: save it as UTF-8 in your editor"))
         return None
     try:
-        return tomllib.loads(text), text
+        return tomlparse.loads(text), text
     except RecursionError:  # tomllib recurses once per nesting level: "a = [[[[..." runs out of stack
         problems.append(Problem(file, None, "", "is not valid TOML: its values are nested too deeply"))
         return None
-    except tomllib.TOMLDecodeError as error:
+    except tomlparse.TOMLDecodeError as error:
         line_match = re.search(r"line (\d+)", str(error))
         line = int(line_match.group(1)) if line_match else None
         if line is None and "at end of document" in str(error):  # cut short: the last line

@@ -7,10 +7,10 @@ it just means defaults (and the welcome note once more).
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from safeground import tomlparse
 from safeground.storage import atomic_write, make_private_dir
 
 SETTINGS_FILE = "settings.toml"
@@ -24,8 +24,8 @@ class Settings:
     @classmethod
     def load(cls, profile_dir: Path) -> "Settings":
         try:
-            data = tomllib.loads((profile_dir / SETTINGS_FILE).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            data = tomlparse.loads((profile_dir / SETTINGS_FILE).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomlparse.TOMLDecodeError):
             return cls()
         welcomed = data.get("welcomed", False)
         theme = data.get("theme", "")

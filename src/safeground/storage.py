@@ -18,11 +18,11 @@ import os
 import re
 import socket
 import tempfile
-import tomllib
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+from safeground import tomlparse
 from safeground.content import Workbook
 from safeground.progress import Progress, ProgressFormatError
 
@@ -203,10 +203,10 @@ class ProgressStore:
             line = raw[: error.start].count(b"\n") + 1
             raise ProgressFileError(path, "is not UTF-8 text, so it is not a progress file Safe Ground wrote", line) from None
         try:
-            return tomllib.loads(text)
+            return tomlparse.loads(text)
         except RecursionError:  # tomllib recurses once per nesting level: "x = [[[[..." runs out of stack
             raise ProgressFileError(path, "is not valid TOML (its values are nested too deeply)") from None
-        except tomllib.TOMLDecodeError as error:
+        except tomlparse.TOMLDecodeError as error:
             match = re.search(r"line (\d+)", str(error))
             line = int(match.group(1)) if match else None
             if line is None and "at end of document" in str(error):  # cut short: the last line
