@@ -323,3 +323,31 @@ def test_answers_holding_control_codes_are_shown_not_obeyed(tmp_path, page, fiel
 
     stored = tomllib.loads(progress.read_text(encoding="utf-8"))["answers"]["kinds"][page][field]
     assert stored == ([text] if listed else text), "the answer itself is kept exactly"
+
+
+# -- one key after coming back ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page, field", [("text", "name"), ("list", "appreciations")])
+async def test_the_first_key_after_coming_back_never_replaces_a_saved_answer(tmp_path, page, field):
+    """Textual's one-line input selects all of its text when it gets the focus, so the first key
+    pressed after "Continue" replaced the whole saved answer (a one-line input has no undo)."""
+    value = "Sam" if page == "text" else ["Kind to strangers"]
+    app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot, page)
+        if page == "text":
+            await pilot.press(*"Sam")
+        else:
+            await pilot.press(*"Kind to strangers", "enter")
+        await settle(pilot, app)
+    app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot, page)
+        if page == "list":
+            app.screen.query_one(".list-item--text", Input).focus()
+            await pilot.pause()
+        await pilot.press(*"!")
+        await settle(pilot, app)
+    expected = "Sam!" if page == "text" else ["Kind to strangers!"]
+    assert _stored(tmp_path, page, field) == expected, f"{value!r} was replaced"

@@ -22,7 +22,7 @@ class ListItem(Horizontal):
         self.text = text
 
     def compose(self) -> ComposeResult:
-        yield Input(self.text, highlighter=ShowControls(), classes="list-item--text")
+        yield Input(self.text, highlighter=ShowControls(), select_on_focus=False, classes="list-item--text")
         yield Button(Content("Remove"), compact=True, classes="list-item--remove")
 
 

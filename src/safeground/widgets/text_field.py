@@ -15,6 +15,9 @@ class TextField(FieldWidget):
             value=self.initial if isinstance(self.initial, str) else "",
             placeholder=self.field.placeholder,
             highlighter=ShowControls(),
+            # Coming back to an answer puts the cursor at its end: with the whole answer selected,
+            # the first key pressed would replace it.
+            select_on_focus=False,
             classes="field--control",
         )
 
