@@ -8,6 +8,7 @@ the tests can use the model cheaply.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 #: The field kinds a workbook may use, in the order the authoring guide presents them.
@@ -125,11 +126,20 @@ class Workbook:
     support: Support
     folder: Path = field(default=Path("."))
 
+    @cached_property
+    def _index(self) -> dict[str, int]:
+        """Chapter id -> position, built once: reading a progress file looks up every answer's chapter."""
+        index: dict[str, int] = {}
+        for position, chapter in enumerate(self.chapters):
+            index.setdefault(chapter.id, position)
+        return index
+
     def chapter(self, chapter_id: str) -> Chapter | None:
-        return next((c for c in self.chapters if c.id == chapter_id), None)
+        position = self._index.get(chapter_id)
+        return None if position is None else self.chapters[position]
 
     def chapter_index(self, chapter_id: str) -> int | None:
-        return next((i for i, c in enumerate(self.chapters) if c.id == chapter_id), None)
+        return self._index.get(chapter_id)
 
     def locate(self, chapter_id: str, page_id: str, field_id: str) -> Field | None:
         """The field at this address, or None when the workbook no longer has it."""

@@ -7,7 +7,8 @@ faster, so it is used when it is installed. When it rejects a document (or is mi
 parsed again with tomllib, so that errors and their line numbers read exactly as before.
 
 tomli 2.4 and later also read TOML 1.1, a superset of the TOML 1.0 that tomllib reads (inline
-tables over several lines, ``\e``, times without seconds). Safe Ground writes TOML 1.0 either way.
+tables over several lines, new string escapes, times without seconds). Safe Ground writes
+TOML 1.0 either way.
 """
 
 from __future__ import annotations

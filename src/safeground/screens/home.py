@@ -81,6 +81,12 @@ class HomeScreen(Screen):
     ]
     #: What the marks show now (see refresh_progress).
     _view: tuple | None = None
+    #: The session and its revision when they were drawn.
+    _seen: tuple = ()
+    #: Chapters whose rows are not mounted yet (a long workbook: see _mount_more_rows).
+    _pending: tuple = ()
+    #: Rows mounted per frame after the first one.
+    ROW_BATCH = 5
 
     @property
     def safeground(self) -> "SafeGroundApp":
@@ -89,17 +95,27 @@ class HomeScreen(Screen):
     def compose(self) -> ComposeResult:
         workbook = self.safeground.workbook
         done, overall, label = self._view = self._progress_view()
+        session = self.safeground.session
+        self._seen = (session, session.revision if session is not None else -1)
         yield Header()
         with VerticalScroll(id="home"):
             yield Label(Content(workbook.title), id="home-title")
             yield Static(Content(first_line(workbook.description)), id="home-purpose")
             yield Button(Content(label), id="continue", variant="primary")
-            yield ListView(*[ChapterRow(chapter, done.get(chapter.id, 0)) for chapter in workbook.chapters], id="chapters")
+            # A long workbook shows its first screenful of chapters at once and mounts the rest
+            # a few rows per frame after that, so it opens as quickly as a short one.
+            first = max(4, (self.app.size.height - 8) // 2 + 1)  # two lines a row, below the button
+            chapters, self._pending = workbook.chapters[:first], workbook.chapters[first:]
+            yield ListView(*[ChapterRow(chapter, done.get(chapter.id, 0)) for chapter in chapters], id="chapters")
             with Vertical(id="overall"):
                 yield Label(Content(overall), id="overall-label")
                 bar = ProgressBar(total=workbook.page_count, show_eta=False, id="overall-bar")
                 bar.progress = sum(done.values())
                 yield bar
+            note = self._kept_note()
+            kept = Static(Content(note), id="home-kept")
+            kept.display = bool(note)
+            yield kept
             yield Static(
                 Content("F1 support · Ctrl+R review · F2 print or save · Esc Esc or F12 quick exit · Ctrl+P commands"),
                 id="home-keys",
@@ -110,9 +126,33 @@ class HomeScreen(Screen):
         self.query_one("#continue", Button).focus()
         if READY_FD_ENV in os.environ:
             self.call_after_refresh(announce_ready)
+        if self._pending:
+            self.call_after_refresh(self._mount_more_rows)
+
+    def _mount_more_rows(self) -> None:
+        if not self._pending or not self.is_attached:
+            return
+        batch, self._pending = self._pending[: self.ROW_BATCH], self._pending[self.ROW_BATCH :]
+        done = self._view[0] if self._view else {}
+        self.query_one("#chapters", ListView).extend([ChapterRow(chapter, done.get(chapter.id, 0)) for chapter in batch])
+        if self._pending:
+            self.call_after_refresh(self._mount_more_rows)
 
     def on_screen_resume(self) -> None:
         self.refresh_progress()
+
+    def _kept_note(self) -> str:
+        """A gentle line when the file holds answers this version of the workbook can't show
+        (after a content update): they are kept, never dropped, and 'safeground status' lists them."""
+        session = self.safeground.session
+        count = len(session.progress.orphans(session.workbook)) if session is not None else 0
+        if not count:
+            return ""
+        if count == 1:
+            return ("1 answer from an earlier version of this workbook can't be shown here. "
+                    "It is kept in your progress file, and 'safeground status' lists it.")
+        return (f"{count} answers from an earlier version of this workbook can't be shown here. "
+                "They are kept in your progress file, and 'safeground status' lists them.")
 
     def _progress_view(self) -> tuple[dict[str, int], str, str]:
         """Pages done per chapter, the overall line, and the continue button's label."""
@@ -134,8 +174,10 @@ class HomeScreen(Screen):
 
     def refresh_progress(self) -> None:
         """Bring the marks up to date (back from a chapter); what has not changed is left alone."""
-        if self.safeground.session is None:
-            return
+        session = self.safeground.session
+        if session is None or self._seen == (session, session.revision):
+            return  # nothing has changed since the marks were drawn (coming back from support, say)
+        self._seen = (session, session.revision)
         view = self._progress_view()
         if view == self._view:
             return
