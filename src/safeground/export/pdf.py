@@ -120,6 +120,7 @@ class PdfRenderer:
         pdf.alias_nb_pages(None)  # only the footer counts pages: see footer()
         self.cmaps: dict[str, set[int]] = {}
         self.emoji_cmap: set[int] = set()
+        self._emoji_tried = False
         self.core = self.fonts.text is None
         if self.core:
             pdf.core_fonts_encoding = CORE_ENCODING
@@ -147,22 +148,32 @@ class PdfRenderer:
             pdf.add_font(BODY, style, str(files.file(style)))
             self.cmaps[style] = set(pdf.fonts[BODY + style].cmap)
         self.family = BODY
-        if self.fonts.emoji:
-            try:
-                pdf.add_font(EMOJI, "", str(self.fonts.emoji))
-            except Exception:  # a font fpdf cannot read: go on without color emoji  # noqa: BLE001
-                return
-            self.emoji_cmap = set(pdf.fonts[EMOJI].cmap)
-            pdf.set_fallback_fonts([EMOJI], exact_match=False)
+
+    def _emoji(self) -> set[int]:
+        """The emoji font's characters, adding it as the fallback font the first time.
+
+        It is added when fit() first meets a character the body font lacks: most documents have
+        none, and with a fallback font fpdf checks every character it lays out (a tenth of the
+        time of a long PDF)."""
+        if not self._emoji_tried:
+            self._emoji_tried = True
+            if self.fonts.emoji:
+                try:
+                    self.pdf.add_font(EMOJI, "", str(self.fonts.emoji))
+                except Exception:  # a font fpdf cannot read: go on without color emoji  # noqa: BLE001
+                    return self.emoji_cmap
+                self.emoji_cmap = set(self.pdf.fonts[EMOJI].cmap)
+                self.pdf.set_fallback_fonts([EMOJI], exact_match=False)
+        return self.emoji_cmap
 
     def fit(self, text: str, style: str = "") -> str:
         """``text`` with what no font here can draw replaced (and counted for the warning)."""
         if self.core:
             return self._fit_core(text)
         cmap = self.cmaps[style]
-        emoji = self.emoji_cmap
         if all(ord(c) in cmap for c in text):
             return text
+        emoji = self._emoji()
         out = []
         for char in text:
             code = ord(char)
