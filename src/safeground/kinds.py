@@ -39,6 +39,11 @@ class KindRules:
     fits: Callable[[Field, Any], bool]
     #: Whether the value counts as an answer for completion.
     answered: Callable[[Field, Any], bool]
+    #: For answers made of parts (checklist, statements): the parts the field can still show, and
+    #: the parts it cannot (options or statements the workbook no longer has). Kinds without
+    #: parts show a value whole if it fits, and not at all if it doesn't.
+    shown: Callable[[Field, Any], Any] | None = None
+    hidden: Callable[[Field, Any], Any] | None = None
 
 
 def _text_answered(_field: Field, value: str) -> bool:
@@ -65,6 +70,28 @@ def _statements_shape(value: Any) -> bool:
 def _statements_fits(field: Field, value: dict[str, int]) -> bool:
     ids = {s.id for s in field.statements}
     return all(k in ids and field.min <= v <= field.max for k, v in value.items())
+
+
+def _checklist_shown(field: Field, value: list[str]) -> list[str]:
+    ids = {option.id for option in field.options}
+    return [item for item in value if item in ids]
+
+
+def _checklist_hidden(field: Field, value: list[str]) -> list[str]:
+    ids = {option.id for option in field.options}
+    return [item for item in value if item not in ids]
+
+
+def _rating_shown(field: Field, statement_id: str, rating: int) -> bool:
+    return statement_id in {s.id for s in field.statements} and field.min <= rating <= field.max
+
+
+def _statements_shown(field: Field, value: dict[str, int]) -> dict[str, int]:
+    return {k: v for k, v in value.items() if _rating_shown(field, k, v)}
+
+
+def _statements_hidden(field: Field, value: dict[str, int]) -> dict[str, int]:
+    return {k: v for k, v in value.items() if not _rating_shown(field, k, v)}
 
 
 def _statements_answered(field: Field, value: dict[str, int]) -> bool:
@@ -99,6 +126,8 @@ KINDS: dict[str, KindRules] = {
         has_shape=_is_str_list,
         fits=_checklist_fits,
         answered=lambda f, v: bool(v),
+        shown=_checklist_shown,
+        hidden=_checklist_hidden,
     ),
     "scale": KindRules(
         keys=SCALE_KEYS,
@@ -113,6 +142,8 @@ KINDS: dict[str, KindRules] = {
         has_shape=_statements_shape,
         fits=_statements_fits,
         answered=_statements_answered,
+        shown=_statements_shown,
+        hidden=_statements_hidden,
     ),
     "list": KindRules(
         keys=frozenset({"item_label", "min_items"}),
@@ -124,9 +155,35 @@ KINDS: dict[str, KindRules] = {
 }
 
 
-def is_answered(field: Field, value: Any) -> bool:
-    """Whether ``value`` answers ``field``: right shape, still fits the field, and not empty."""
+def shown_part(field: Field, value: Any) -> Any:
+    """What of a stored answer ``field`` can still show: the whole value if it fits; for a
+    checklist or statements, the options and ratings it still has; otherwise None."""
     if value is None:
-        return False
+        return None
     rules = KINDS[field.kind]
-    return rules.has_shape(value) and rules.fits(field, value) and rules.answered(field, value)
+    if not rules.has_shape(value):
+        return None
+    if rules.shown is not None:
+        return rules.shown(field, value)
+    return value if rules.fits(field, value) else None
+
+
+def with_hidden_part(field: Field, old: Any, new: Any) -> Any:
+    """``new`` (the answer as the person just left it) plus whatever of ``old`` the field could
+    not show, and so could not have changed: options or statements the workbook no longer has.
+    Answering again after a content update never drops them. Kinds without parts: ``new``."""
+    rules = KINDS[field.kind]
+    if rules.hidden is None or old is None or not rules.has_shape(old):
+        return new
+    hidden = rules.hidden(field, old)
+    if not hidden:
+        return new
+    if isinstance(hidden, dict):
+        return {**hidden, **(new or {})}
+    return list(new or []) + [item for item in hidden if item not in (new or [])]
+
+
+def is_answered(field: Field, value: Any) -> bool:
+    """Whether ``value`` answers ``field``: what the field can show of it is a complete answer."""
+    shown = shown_part(field, value)
+    return shown is not None and KINDS[field.kind].answered(field, shown)

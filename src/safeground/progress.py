@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from safeground.content import Chapter, Field, Page, Workbook
-from safeground.kinds import KINDS, is_answered
+from safeground.kinds import KINDS, is_answered, shown_part
 
 FORMAT_VERSION = 1
 TOP_LEVEL_KEYS = frozenset({"format", "workbook", "workbook_version", "updated", "position", "answers", "completed"})
@@ -85,12 +85,9 @@ class Progress:
         return self.answers.get(chapter_id, {}).get(page_id, {}).get(field_id)
 
     def usable(self, chapter_id: str, page_id: str, fld: Field) -> Any:
-        """The answer if it still fits ``fld`` (right shape, options still there), else None."""
-        value = self.get(chapter_id, page_id, fld.id)
-        if value is None:
-            return None
-        rules = KINDS[fld.kind]
-        return value if rules.has_shape(value) and rules.fits(fld, value) else None
+        """What ``fld`` can show of its answer: the answer if it still fits (right shape, options
+        still there); for a checklist or statements, the options and ratings still there; else None."""
+        return shown_part(fld, self.get(chapter_id, page_id, fld.id))
 
     def field_answered(self, chapter_id: str, page_id: str, fld: Field) -> bool:
         return is_answered(fld, self.get(chapter_id, page_id, fld.id))

@@ -10,6 +10,7 @@ from typing import Any
 
 from safeground.autosave import BackgroundSaver, ResultCallback, serialize
 from safeground.content import Workbook
+from safeground.kinds import with_hidden_part
 from safeground.progress import Position, Progress
 from safeground.storage import ProgressStore
 
@@ -37,7 +38,11 @@ class Session:
     # -- changes -----------------------------------------------------------------------------
 
     def answer(self, chapter_id: str, page_id: str, field_id: str, value: Any) -> None:
-        if self.progress.get(chapter_id, page_id, field_id) == value:
+        old = self.progress.get(chapter_id, page_id, field_id)
+        fld = self.workbook.locate(chapter_id, page_id, field_id)
+        if fld is not None:  # keep the options and statements the workbook no longer shows
+            value = with_hidden_part(fld, old, value)
+        if old == value:
             return
         self.progress.set(self.workbook, chapter_id, page_id, field_id, value)
         self.revision += 1
