@@ -22,10 +22,10 @@ ResultCallback = Callable[[int, BaseException | None], None]
 
 def serialize(progress: Progress) -> bytes:
     """The progress file's bytes, stamped with the time of saving."""
-    import tomli_w
+    from safeground.tomlwrite import dumps  # tomli_w's text, several times faster (see there)
 
     progress.updated = datetime.now().astimezone().replace(microsecond=0)
-    text = tomli_w.dumps(progress.to_document(), multiline_strings=True)
+    text = dumps(progress.to_document())
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError:
