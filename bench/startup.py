@@ -17,6 +17,7 @@ from bench.pty_launch import child_env, time_to_ready
 from bench.workbooks import Home
 
 MINIMAL_APP = Path(__file__).with_name("minimal_app.py")
+REPLICA_APP = Path(__file__).with_name("replica_app.py")
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -39,12 +40,18 @@ def run(builtin_home: Home, scale: dict[int, Home], reps: int, scale_reps: int, 
     if with_builtin:
         samples = interleave({
             "minimal": launcher([sys.executable, str(MINIMAL_APP)], child_env()),
+            "replica": launcher([sys.executable, str(REPLICA_APP)], child_env()),
             "safeground": safeground_launcher(builtin_home),
         }, reps)
         figures.append(Figure(
             "Start-up", "home screen ready (built-in workbook, all answered)",
             median(samples["safeground"]), reps, "minimal Textual app", median(samples["minimal"]),
             "ratio", 1.3, note="launch to home screen drawn, in a 120x40 pty; baseline: one Label, started the same way",
+        ))
+        figures.append(Figure(
+            "Start-up", "diagnostic: the same screen in plain Textual, no Safe Ground code",
+            median(samples["replica"]), reps, "minimal Textual app", median(samples["minimal"]),
+            note="bench/replica_app.py: Textual's own cost of drawing the home screen's widgets and stylesheet",
         ))
     if scale:
         cases = {"builtin": safeground_launcher(builtin_home)}
