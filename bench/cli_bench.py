@@ -56,5 +56,5 @@ def run(builtin_home: Home, scale: dict[int, Home], reps: int, scale_reps: int, 
         curve = {chapters: median(scale_samples[str(chapters)]) for chapters in sorted(scale)}
         for chapters, value in curve.items():
             figures.append(Figure("Scale", f"status, {chapters} chapters", value, scale_reps, "python -c pass", base))
-        figures.append(linearity_figure("status", curve))
+        figures.append(linearity_figure("status", {n: scale_samples[str(n)] for n in sorted(scale)}))
     return figures

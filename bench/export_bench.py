@@ -103,5 +103,5 @@ def run_scale(scale: dict[int, tuple[Workbook, Progress]], folder: Path, reps: i
         curve = {int(n): median(values) for n, values in samples.items()}
         for chapters, value in curve.items():
             figures.append(Figure("Scale", f"export {fmt}, {chapters} chapters", value, len(samples[str(chapters)])))
-        figures.append(linearity_figure(f"export {fmt}", curve))
+        figures.append(linearity_figure(f"export {fmt}", {int(n): values for n, values in samples.items()}))
     return figures

@@ -34,8 +34,8 @@ class Plan:
     pdf_reps: int = 7
     scale_sizes: tuple[int, ...] = (10, 50, 100)
     scale_startup_reps: int = 7
-    scale_cli_reps: int = 7
-    scale_export_reps: int = 5
+    scale_cli_reps: int = 9
+    scale_export_reps: int = 7
     scale_pdf_reps: int = 2
     scale_serialize_reps: int = 20
     answer_chars: int = 1500
