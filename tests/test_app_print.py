@@ -160,3 +160,16 @@ async def test_palette_offers_review_and_print(tmp_path):
         await pilot.pause()
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert "Review pages" in titles and "Print or save pages…" in titles
+
+
+async def test_review_never_sends_escape_sequences_from_answers_to_the_terminal(tmp_path):
+    app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_page(pilot, app, "kinds", "text")
+        app.focused.insert_text_at_cursor("calm\x1b[2Jcleared\x07\x00")
+        await settle(pilot, app)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        text = review_text(app)
+        assert "calm" in text and "cleared" in text
+        assert "\x1b" not in text and "\x07" not in text and "\x00" not in text
