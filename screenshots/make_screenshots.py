@@ -28,7 +28,7 @@ ANSWERS = {
     ("what-safety-is", "body-check", "trusted-body"): ["shoulders-drop", "warmth"],
     ("what-safety-is", "body-check", "partner-body"): ["warmth", "tension"],
     ("what-safety-is", "what-helps", "helpers"): {"respect": 4, "honesty": 5, "consent": 5},
-    ("friend-lens", "friendship-first", "closeness"): 7,
+    ("friend-lens", "friendship-first", "calm-closeness"): 7,
 }
 
 

@@ -66,7 +66,7 @@ HALF_DONE = {
     ("what-safety-is", "safety-and-security", "why-now"): "We keep having the same argument about chores.",
     ("what-safety-is", "body-check", "trusted-body"): ["shoulders-drop", "warmth"],
     ("what-safety-is", "body-check", "partner-body"): ["warmth", "tension"],
-    ("friend-lens", "friendship-first", "closeness"): 7,
+    ("friend-lens", "friendship-first", "calm-closeness"): 7,
 }
 
 KIND_ANSWERS = {

@@ -296,7 +296,6 @@ class ProgressStore:
         self.acquire_lock()
         self._lock_lost = False
 
-
     @property
     def locked(self) -> bool:
         return self._lock_stream is not None

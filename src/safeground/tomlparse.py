@@ -6,9 +6,9 @@ tomllib was taken from, ships compiled wheels that parse the same documents abou
 faster, so it is used when it is installed. When it rejects a document (or is missing), the text is
 parsed again with tomllib, so that errors and their line numbers read exactly as before.
 
-tomli 2.4 and later also read TOML 1.1, a superset of the TOML 1.0 that tomllib reads (inline
-tables over several lines, new string escapes, times without seconds). Safe Ground writes
-TOML 1.0 either way.
+tomli is held below 2.4 (pyproject.toml): later versions also read TOML 1.1 (inline tables over
+several lines, new escapes), so a workbook could pass ``safeground check`` here and fail where
+only tomllib reads it. Below 2.4 both accept exactly TOML 1.0.
 """
 
 from __future__ import annotations
