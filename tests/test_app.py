@@ -191,7 +191,7 @@ async def test_next_and_previous_move_between_pages_and_mark_completion(tmp_path
         await pilot.press("ctrl+o")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        assert "1/7 pages" in str(app.screen.query_one(".chapter-row--count").render())
+        assert "1/7 pages" in str(app.screen.query_one(".chapter-row").render())
 
 
 async def test_last_page_leads_home_and_chapters_open_from_home(tmp_path):
