@@ -298,14 +298,71 @@ class PdfRenderer:
                     shaped = True
                 else:
                     self.rtl_unshaped = True
+            width = pdf.epw - indent
+            if not shaped and not rtl and self._plain(line, style):
+                # Left-to-right text the body font draws: wrapped here, word by word, and each
+                # line set with cell(). fpdf's multi_cell measures a line again for every
+                # character it adds, which made long answers most of the PDF's time.
+                for part in self._wrap(line, width):
+                    pdf.set_x(MARGIN + indent)
+                    pdf.cell(width, height, part, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                continue
             pdf.set_x(MARGIN + indent)
-            pdf.multi_cell(pdf.epw - indent, height, line, align="R" if rtl else "L",
+            pdf.multi_cell(width, height, line, align="R" if rtl else "L",
                            new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             if shaped:
                 pdf.set_text_shaping(False)
         pdf.set_text_color(*BLACK)
         if after:
             pdf.ln(after)
+
+    def _plain(self, line: str, style: str) -> bool:
+        """Whether ``line`` is drawn by the body font alone (no fallback font, no shaping)."""
+        if self.core:
+            return True
+        cmap = self.cmaps[style]
+        return all(ord(c) in cmap for c in line)
+
+    def _wrap(self, line: str, width: float) -> list[str]:
+        """``line`` broken into pieces that fit ``width`` at the current font: at spaces, and
+        inside a word only when the word alone is wider than the line."""
+        measure = self.pdf.get_string_width
+        space = measure(" ")
+        pieces: list[str] = []
+        words: list[str] = []
+        used = 0.0
+        for word in line.split(" "):
+            size = measure(word)
+            if size > width:
+                if words:
+                    pieces.append(" ".join(words))
+                    words, used = [], 0.0
+                chunks = self._break_word(word, width)
+                pieces.extend(chunks[:-1])
+                word = chunks[-1]
+                size = measure(word)
+            wanted = size if not words else used + space + size
+            if words and wanted > width:
+                pieces.append(" ".join(words))
+                words, used = [word], size
+            else:
+                words.append(word)
+                used = wanted
+        pieces.append(" ".join(words))
+        return pieces
+
+    def _break_word(self, word: str, width: float) -> list[str]:
+        measure = self.pdf.get_string_width
+        chunks: list[str] = []
+        start, used = 0, 0.0
+        for index, char in enumerate(word):
+            size = measure(char)
+            if used + size > width and index > start:
+                chunks.append(word[start:index])
+                start, used = index, 0.0
+            used += size
+        chunks.append(word[start:])
+        return chunks
 
     def marked(self, mark: str, text: str, *, indent: float, style: str = "", size: float = ANSWER_SIZE) -> None:
         """A line that starts with a mark (a check box, a bullet) and wraps beside it."""
