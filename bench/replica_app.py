@@ -1,7 +1,7 @@
 """A diagnostic for start-up: the home screen's widgets and stylesheet, with none of Safe Ground's code.
 
 The same widget tree as safeground/screens/home.py (header, title, purpose, continue button, a list
-of four chapter rows with their progress bars, the overall bar, the keys line, footer), the same
+of four chapter rows drawn as text with their bars, the overall bar, the keys line, footer), the same
 safeground.tcss, the same key bindings and breakpoints, filled with fixed text. Nothing from the
 safeground package is imported, nothing is read from disk but the stylesheet. Started and
 ready-marked like bench/minimal_app.py, it shows how much of Safe Ground's start-up is Textual
@@ -14,10 +14,10 @@ from pathlib import Path
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Label, ListItem, ListView, ProgressBar, Static
+from textual.widgets import Button, Footer, Header, Label, ListItem, ListView, Static
 
 READY_FD_ENV = "SAFEGROUND_BENCH_READY_FD"
 CSS = Path(__file__).resolve().parent.parent / "src" / "safeground" / "safeground.tcss"
@@ -44,14 +44,13 @@ class Row(ListItem):
         super().__init__(classes="chapter-row -complete")
         self.title_text, self.summary, self.pages = title, summary, pages
 
-    def compose(self) -> ComposeResult:
-        with Horizontal(classes="chapter-row--top"):
-            yield Label(Content(self.title_text), classes="chapter-row--title")
-            bar = ProgressBar(total=self.pages, show_eta=False, show_percentage=False)
-            bar.progress = self.pages
-            yield bar
-            yield Label(Content(f"✓ {self.pages}/{self.pages} pages"), classes="chapter-row--count")
-        yield Label(Content(self.summary), classes="chapter-row--summary")
+    def render(self) -> Content:
+        # Drawn as text, one widget per row, as the home screen's rows are.
+        width = self.content_size.width
+        title = Content(self.title_text).truncate(max(1, width - 38), ellipsis=True, pad=True)
+        line = Content.styled(title.plain, "bold") + Content("  ") + Content.styled("━" * 20, "$primary")
+        line += Content("  ") + Content.styled(f"✓ {self.pages}/{self.pages} pages", "$success")
+        return Content("\n").join([line, Content.styled("  " + self.summary, "dim")])
 
 
 class Home(Screen):
@@ -65,11 +64,11 @@ class Home(Screen):
             yield Static(Content("A gentle workbook about how safe you feel with your partner."), id="home-purpose")
             yield Button(Content("Continue: Fighting fair · More support"), id="continue", variant="primary")
             yield ListView(*[Row(*chapter) for chapter in CHAPTERS], id="chapters")
-            with Vertical(id="overall"):
-                yield Label(Content(f"Overall: {total} of {total} pages complete"), id="overall-label")
-                bar = ProgressBar(total=total, show_eta=False, id="overall-bar")
-                bar.progress = total
-                yield bar
+            yield Static(
+                Content.styled(f"Overall: {total} of {total} pages complete", "dim")
+                + Content("\n") + Content.styled("━" * 32, "$primary") + Content("  100%"),
+                id="overall",
+            )
             yield Static(Content("F1 support · Ctrl+R review · F2 print or save · Esc Esc or F12 quick exit · Ctrl+P commands"),
                          id="home-keys")
         yield Footer()
