@@ -488,3 +488,37 @@ async def test_arrow_keys_and_enter_open_a_chapter_from_home(tmp_path):
         await pilot.pause()
         assert isinstance(app.screen, ChapterScreen)
         assert app.screen.chapter.id == "when-you-disagree"
+
+
+async def test_text_answers_can_be_reached_by_mouse(tmp_path):
+    app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_page("kinds", "long-text")
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.click("#field-extra Input")
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"by mouse")
+        await pilot.click("#field-story TextArea")
+        assert isinstance(app.focused, TextArea)
+        await pilot.press(*"clicked")
+        await settle(pilot, app)
+    assert answers(tmp_path, "kinds")["kinds"]["long-text"] == {"extra": "by mouse", "story": "clicked"}
+
+
+@pytest.mark.parametrize("where", ["welcome", "review", "print dialog", "support"])
+async def test_f1_reaches_support_from_dialogs_and_review_too(tmp_path, where, monkeypatch):
+    import safeground.export as export
+
+    monkeypatch.setattr(export, "list_printers", lambda: [])
+    app = make_app(tmp_path, welcomed=where != "welcome")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        keys = {"welcome": [], "review": ["ctrl+r"], "print dialog": ["f2"], "support": ["f1"]}[where]
+        await pilot.press(*keys)
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, SupportScreen)
+        text = " ".join(str(w.render()) for w in app.screen.query("Static, Label"))
+        assert "1-800-799-7233" in text
