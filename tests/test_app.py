@@ -522,3 +522,17 @@ async def test_f1_reaches_support_from_dialogs_and_review_too(tmp_path, where, m
         assert isinstance(app.screen, SupportScreen)
         text = " ".join(str(w.render()) for w in app.screen.query("Static, Label"))
         assert "1-800-799-7233" in text
+
+
+@pytest.mark.parametrize("size, label", [((80, 24), "Next chapter →"), ((120, 40), "Next chapter: Through a friend's eyes →")])
+async def test_the_last_page_leads_to_the_next_chapter_in_words_that_fit(tmp_path, size, label):
+    app = make_app(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        app.open_page("what-safety-is", "checking-in")
+        await pilot.pause()
+        await pilot.pause()
+        assert str(app.screen.query_one("#next").label) == label
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen.chapter.id == "friend-lens"

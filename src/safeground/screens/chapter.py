@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from safeground.content import Chapter, Page
 
 
+#: From this many columns the page bar names the next chapter on its last page.
+WIDE = 100
+
+
 class ChapterScreen(Screen):
     """Shows one page of ``chapter`` at a time; Next and Previous move between pages."""
 
@@ -120,7 +124,10 @@ class ChapterScreen(Screen):
         workbook = self.safeground.workbook
         index = workbook.chapter_index(self.chapter.id) or 0
         if index + 1 < len(workbook.chapters):
-            return f"Next chapter: {workbook.chapters[index + 1].title} →"
+            # The next chapter's name only where the bar has room for it beside "Page n of m".
+            if self.app.size.width >= WIDE:
+                return f"Next chapter: {workbook.chapters[index + 1].title} →"
+            return "Next chapter →"
         return "Back to contents"
 
     # -- answers -----------------------------------------------------------------------------
