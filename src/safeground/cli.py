@@ -8,7 +8,6 @@ clear line on stderr and exit code 1 (2 for a command line that doesn't parse), 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -149,6 +148,8 @@ def _status(args: argparse.Namespace) -> int:
     resume_page = resume_chapter.page(resume.page) if resume_chapter else None
     orphans = progress.orphans(workbook)
     if args.json:
+        import json  # only for --json
+
         print(json.dumps({
             "workbook": {"id": workbook.id, "title": workbook.title, "version": workbook.version},
             "profile": args.profile,

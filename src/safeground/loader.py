@@ -8,7 +8,6 @@ change. Nothing here raises anything but :class:`WorkbookError`.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -196,6 +195,8 @@ class _FileChecker:
     def keys(self, table: dict, path: tuple, allowed: set[str] | frozenset[str], ident: Any = None) -> None:
         for key in table:
             if key not in allowed:
+                import difflib  # only when there is a problem to explain
+
                 hint = difflib.get_close_matches(key, sorted(allowed), n=1)
                 suggestion = f"; did you mean '{hint[0]}'?" if hint else f"; allowed here: {', '.join(sorted(allowed))}"
                 self.problem(path, f"unknown key '{key}'{suggestion}", key, ident)
@@ -319,6 +320,8 @@ def _load_field(check: _FileChecker, table: dict, path: tuple) -> Field | None:
         if "kind" not in table:
             check.problem(path, f"missing 'kind': one of {', '.join(FIELD_KINDS)}", None, ident)
         else:
+            import difflib
+
             hint = difflib.get_close_matches(str(kind), FIELD_KINDS, n=1)
             suggestion = f"; did you mean '{hint[0]}'?" if hint else f"; use one of {', '.join(FIELD_KINDS)}"
             check.problem(path, f"unknown kind {kind!r}{suggestion}", "kind", ident)

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -112,6 +110,8 @@ def atomic_write(path: Path, data: bytes, *, keep_backup: bool = True) -> None:
     Raises OSError as it comes (ENOSPC, EROFS, ...) after cleaning up its temp file.
     """
     folder = path.parent
+    import tempfile  # imported on the first save, not at start-up
+
     handle, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX + path.name + ".", dir=folder)
     temp = Path(temp_name)
     try:
@@ -262,6 +262,8 @@ class ProgressStore:
             raise ProfileLocked(self.lock_path, holder)
         stream.seek(0)
         stream.truncate()
+        import socket  # only for the note that names who holds the lock
+
         stream.write(f"pid {os.getpid()} on {socket.gethostname()} since {datetime.now():%Y-%m-%d %H:%M}\n")
         stream.flush()
         self._lock_stream = stream

@@ -13,7 +13,6 @@ only tomllib reads it. Below 2.4 both accept exactly TOML 1.0.
 
 from __future__ import annotations
 
-import tomllib
 from typing import Any
 
 try:
@@ -21,7 +20,15 @@ try:
 except ImportError:  # pragma: no cover - tomli is a dependency; tomllib alone is still correct
     _fast = None
 
-TOMLDecodeError = tomllib.TOMLDecodeError
+
+def __getattr__(name: str) -> Any:
+    # ``TOMLDecodeError`` is tomllib's; tomllib itself is imported only when a document is
+    # refused (or tomli is missing), which keeps it off the start-up path.
+    if name == "TOMLDecodeError":
+        import tomllib
+
+        return tomllib.TOMLDecodeError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def loads(text: str) -> dict[str, Any]:
@@ -31,4 +38,6 @@ def loads(text: str) -> dict[str, Any]:
             return _fast.loads(text)
         except Exception:  # noqa: BLE001 - any refusal is reported by tomllib below, in its words
             pass
+    import tomllib
+
     return tomllib.loads(text)
