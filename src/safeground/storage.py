@@ -262,9 +262,8 @@ class ProgressStore:
             raise ProfileLocked(self.lock_path, holder)
         stream.seek(0)
         stream.truncate()
-        import socket  # only for the note that names who holds the lock
-
-        stream.write(f"pid {os.getpid()} on {socket.gethostname()} since {datetime.now():%Y-%m-%d %H:%M}\n")
+        host = os.uname().nodename if hasattr(os, "uname") else os.environ.get("COMPUTERNAME", "this computer")
+        stream.write(f"pid {os.getpid()} on {host} since {datetime.now():%Y-%m-%d %H:%M}\n")
         stream.flush()
         self._lock_stream = stream
         self.remove_stale_temp_files()
