@@ -105,7 +105,7 @@ class Run:
 
 def _open_page(app: PtyApp) -> None:
     """Enter on the contents page continues on the page we were on."""
-    app.wait_for("Continue")
+    app.wait_for("pages complete")  # the home screen's overall line
     for _attempt in range(3):
         app.write(ENTER)
         try:

@@ -310,7 +310,7 @@ def test_answers_holding_control_codes_are_shown_not_obeyed(tmp_path, page, fiel
         encoding="utf-8",
     )
     with PtyApp(data_dir, ["--workbook", str(KINDS_WORKBOOK)]) as app:
-        app.wait_for("Continue")
+        app.wait_for("pages complete")  # the home screen's overall line
         app.write("\r")
         app.wait_for(lambda: "start-of-answer" in app.text() or "end-of-answer" in app.text())
         app.write("\x11")  # Ctrl+Q: quit (the quick exit would clear the screen with ESC [2J itself)
