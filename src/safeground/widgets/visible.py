@@ -14,10 +14,7 @@ from rich.highlighter import Highlighter
 from rich.text import Text
 from textual.widgets import TextArea
 
-#: C0 controls, DEL and the C1 controls, each to a printable stand-in of one character.
-_PICTURES: dict[int, int] = {code: 0x2400 + code for code in range(0x20)}
-_PICTURES[0x7F] = 0x2421
-_PICTURES.update({code: 0xFFFD for code in range(0x80, 0xA0)})
+from safeground.untrusted import CONTROL_PICTURES as _PICTURES
 #: In one line of text a tab is shown as a space; a text area lays tabs out itself.
 _ONE_LINE = {**_PICTURES, 0x09: 0x20}
 _TEXT_AREA = {code: picture for code, picture in _PICTURES.items() if code != 0x09}
