@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import unicodedata
+import warnings
 from collections import Counter
 from pathlib import Path
 
@@ -119,6 +120,8 @@ class PdfRenderer:
         pdf.set_lang(document.lang)
         pdf.alias_nb_pages(None)  # only the footer counts pages: see footer()
         self.cmaps: dict[str, set[int]] = {}
+        #: Widths of words already measured, per (family, style, size): see _measure().
+        self._widths: dict[tuple[str, str, float], dict[str, float]] = {}
         self.emoji_cmap: set[int] = set()
         self._emoji_tried = False
         self.core = self.fonts.text is None
@@ -171,41 +174,60 @@ class PdfRenderer:
         if self.core:
             return self._fit_core(text)
         cmap = self.cmaps[style]
-        if all(ord(c) in cmap for c in text):
+        distinct = dict.fromkeys(text)  # each character once, in the order they first appear
+        if all(ord(c) in cmap for c in distinct):
             return text
         emoji = self._emoji()
-        out = []
-        for char in text:
+        placeholder = PLACEHOLDER if ord(PLACEHOLDER) in cmap else "?"
+
+        def verdict(char: str) -> str | None:
             code = ord(char)
             if code in cmap or code in emoji or char == "\n":
-                out.append(char)
-            elif unicodedata.category(char) in _DROPPABLE or 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF:
-                continue
-            elif unicodedata.category(char) == "Zs":
-                out.append(" ")
-            else:
-                self.missing[char] += 1
-                out.append(PLACEHOLDER if ord(PLACEHOLDER) in cmap else "?")
-        return "".join(out)
+                return char
+            if unicodedata.category(char) in _DROPPABLE or 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF:
+                return ""
+            if unicodedata.category(char) == "Zs":
+                return " "
+            return None
+
+        return self._replace(text, distinct, verdict, placeholder)
 
     def _fit_core(self, text: str) -> str:
-        out = []
-        for char in text:
+        def verdict(char: str) -> str | None:
             try:
                 char.encode(CORE_ENCODING)
-                out.append(char)
-                continue
+                return char
             except UnicodeEncodeError:
                 pass
             category = unicodedata.category(char)
             if category in _DROPPABLE or category in ("Mn", "Me"):
-                continue
+                return ""
             if category == "Zs":
-                out.append(" ")
-                continue
-            self.missing[char] += 1
-            out.append("?")
-        return "".join(out)
+                return " "
+            return None
+
+        return self._replace(text, dict.fromkeys(text), verdict, "?")
+
+    def _replace(self, text: str, distinct, verdict, placeholder: str) -> str:
+        """``text`` with each character as ``verdict`` says: itself, something else (``""``
+        drops it), or None for one no font draws, which becomes ``placeholder`` and is counted.
+
+        Each distinct character is decided once and the text translated in one pass: a long
+        answer holds a million characters but only a few dozen different ones."""
+        table: dict[int, str] = {}
+        missing: list[str] = []
+        for char in distinct:
+            result = verdict(char)
+            if result is None:
+                missing.append(char)
+                result = placeholder
+            if result != char:
+                table[ord(char)] = result
+        if missing:
+            counts = Counter(text)
+            for char in missing:  # in the order they first appear, as the warning lists them
+                self.missing[char] += counts[char]
+        return text.translate(table) if table else text
 
     def has_glyphs(self, text: str) -> bool:
         if self.core:
@@ -289,17 +311,22 @@ class PdfRenderer:
         pdf = self.pdf
         pdf.set_font(self.family, style, size)
         pdf.set_text_color(*color)
-        for line in self.fit(text, style).split("\n"):
-            rtl = base_direction(line) == "rtl"
+        text = self.fit(text, style)
+        # Asked once of the whole text, then only of its lines when the answer is not simply yes
+        # (or no): a long answer has thousands of lines.
+        any_rtl = has_rtl(text)
+        all_plain = self._plain(text, style)
+        for line in text.split("\n"):
+            rtl = any_rtl and base_direction(line) == "rtl"
             shaped = False
-            if has_rtl(line) and not self.core:
+            if any_rtl and has_rtl(line) and not self.core:
                 if self.shaping:
                     pdf.set_text_shaping(True, direction="rtl" if rtl else "ltr")
                     shaped = True
                 else:
                     self.rtl_unshaped = True
             width = pdf.epw - indent
-            if not shaped and not rtl and self._plain(line, style):
+            if not shaped and not rtl and (all_plain or self._plain(line, style)):
                 # Left-to-right text the body font draws: wrapped here, word by word, and each
                 # line set with cell(). fpdf's multi_cell measures a line again for every
                 # character it adds, which made long answers most of the PDF's time.
@@ -321,12 +348,31 @@ class PdfRenderer:
         if self.core:
             return True
         cmap = self.cmaps[style]
-        return all(ord(c) in cmap for c in line)
+        return all(ord(c) in cmap for c in set(line))
+
+    def _measure(self):
+        """``get_string_width`` at the current font, remembering each word's width.
+
+        A long answer repeats the same few thousand words, and fpdf's measuring costs about as
+        much as setting a line: measured once per word and font, a 1 MB answer's wrapping went
+        from most of the PDF's time to a small part of it."""
+        pdf = self.pdf
+        key = (pdf.font_family, pdf.font_style, pdf.font_size_pt)
+        widths = self._widths.setdefault(key, {})
+        get_string_width = pdf.get_string_width
+
+        def measure(text: str) -> float:
+            size = widths.get(text)
+            if size is None:
+                size = widths[text] = get_string_width(text)
+            return size
+
+        return measure
 
     def _wrap(self, line: str, width: float) -> list[str]:
         """``line`` broken into pieces that fit ``width`` at the current font: at spaces, and
         inside a word only when the word alone is wider than the line."""
-        measure = self.pdf.get_string_width
+        measure = self._measure()
         space = measure(" ")
         pieces: list[str] = []
         words: list[str] = []
@@ -352,11 +398,15 @@ class PdfRenderer:
         return pieces
 
     def _break_word(self, word: str, width: float) -> list[str]:
-        measure = self.pdf.get_string_width
+        """``word`` in pieces that each fit ``width`` (at least one character each).
+
+        Each distinct character is measured once and looked up from there: a pasted run of a
+        million characters with no space is a million lookups, not a million calls into fpdf."""
+        measure = self._measure()
+        widths = {char: measure(char) for char in set(word)}
         chunks: list[str] = []
         start, used = 0, 0.0
-        for index, char in enumerate(word):
-            size = measure(char)
+        for index, size in enumerate(map(widths.__getitem__, word)):
             if used + size > width and index > start:
                 chunks.append(word[start:index])
                 start, used = index, 0.0
@@ -519,7 +569,12 @@ class PdfRenderer:
     def render(self) -> bytes:
         for page in self.document.pages:
             self.page(page)
-        data = bytes(self.pdf.output())
+        with warnings.catch_warnings():
+            # Past 999 pages the count is a digit wider than the room fpdf keeps for it; the
+            # footer's last digit then reaches a little into the margin, which is harmless, and
+            # fpdf's warning would only reach the person as a confusing line of Python.
+            warnings.filterwarnings("ignore", message="The total page count", category=UserWarning)
+            data = bytes(self.pdf.output())
         self._collect_warnings()
         return data
 

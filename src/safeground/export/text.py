@@ -9,6 +9,7 @@ characters), so the output is safe to ``cat`` to a terminal or send to a line pr
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 from safeground.export.document import (
     BulletList,
@@ -33,28 +34,38 @@ FORM_FEED = "\f"
 INDENT = "    "
 
 
+@lru_cache(maxsize=4096)
 def char_width(char: str) -> int:
+    """Columns ``char`` takes in a terminal. Cached: a long answer asks about the same few dozen
+    characters hundreds of thousands of times."""
     if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
         return 0
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
 def text_width(text: str) -> int:
-    return sum(char_width(c) for c in text)
+    if text.isascii():
+        return len(text)  # what char_width says of every ASCII character, without asking
+    return sum(map(char_width, text))
 
 
 def _split_to_width(word: str, width: int) -> list[str]:
-    """Break a word that is wider than ``width`` into pieces that fit."""
-    pieces, current, used = [], "", 0
-    for char in word:
-        w = char_width(char)
-        if used + w > width and current:
-            pieces.append(current)
-            current, used = "", 0
-        current += char
+    """Break a word that is wider than ``width`` into pieces that fit.
+
+    Cut by position, not built up a character at a time: a pasted run of a million characters
+    with no space is one "word"."""
+    if word.isascii():
+        step = max(1, width)
+        return [word[start : start + step] for start in range(0, len(word), step)]
+    widths = {char: char_width(char) for char in set(word)}
+    pieces, start, used = [], 0, 0
+    for index, w in enumerate(map(widths.__getitem__, word)):
+        if used + w > width and index > start:
+            pieces.append(word[start:index])
+            start, used = index, 0
         used += w
-    if current:
-        pieces.append(current)
+    if start < len(word):
+        pieces.append(word[start:])
     return pieces
 
 
