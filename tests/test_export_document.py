@@ -6,6 +6,7 @@ import ast
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -306,3 +307,47 @@ def test_fpdf_is_imported_only_when_a_pdf_is_made():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     report = json.loads(result.stdout)
     assert report == {"before": [], "after": True}
+
+
+# -- invisible characters -----------------------------------------------------------------------
+
+#: An answer that reads differently from what it holds: a right-to-left override turns the end of
+#: the sentence around, and zero-width characters hide inside words.
+INVISIBLE = "I agree \u202e.ton od I\u202c with this. zero\u200bwidth, word\u2060joiner, \ufeffmark, \u2066isolated\u2069"
+#: Each invisible character of INVISIBLE as the export writes it.
+REVEALED = ("[U+202E]", "[U+202C]", "[U+200B]", "[U+2060]", "[U+FEFF]", "[U+2066]", "[U+2069]")
+FAMILY = "\U0001F468\u200d\U0001F469\u200d\U0001F467"
+
+
+def test_invisible_characters_in_answers_are_written_out():
+    workbook = mini_workbook()
+    document = build_document(workbook, answered(workbook, f"{INVISIBLE}\n\nA family: {FAMILY}"))
+    fields = {f.id: f.answer for f in document.pages[0].fields}
+    story = fields["story"].text
+    assert story.startswith("I agree [U+202E].ton od I[U+202C] with this. zero[U+200B]width")
+    assert all(code in story for code in REVEALED)
+    assert FAMILY in story  # joiners inside an emoji sequence are part of it, not hidden
+    assert all(code in fields["things"].items[0] for code in REVEALED)  # list items too
+    assert not {"\u202e", "\u202c", "\u200b", "\u2060", "\ufeff", "\u2066", "\u2069"} & set(story)
+
+
+def test_a_stray_joiner_is_written_out_but_one_inside_a_word_is_kept():
+    workbook = mini_workbook()
+    document = build_document(workbook, answered(workbook, "alone \u200d here, inside a\u200cword"))
+    assert document.pages[0].fields[0].answer.text == "alone [U+200D] here, inside a\u200cword"
+
+
+def test_the_workbooks_own_text_keeps_its_direction_controls():
+    # A right-to-left workbook may need isolates and embeddings to lay out: its author's text is
+    # printed as written (only what a person wrote is checked for hidden characters).
+    prompt = "Your words for \u2067\u05e9\u05dc\u05d5\u05dd\u2069?"
+    workbook = mini_workbook()
+    page = workbook.chapters[0].pages[1]
+    page = replace(page, fields=(replace(page.fields[0], prompt=prompt),))
+    chapter = replace(workbook.chapters[0], pages=(page,))
+    workbook = replace(workbook, chapters=(chapter,))
+    progress = Progress(workbook.id)
+    answer_page(workbook, progress, chapter, page, "\u2067mine\u2069")
+    printed = build_document(workbook, progress).pages[0].fields[0]
+    assert printed.prompt == prompt
+    assert printed.answer.text == "[U+2067]mine[U+2069]"

@@ -121,3 +121,11 @@ def test_hostile_answers_are_escaped_and_inert():
     assert "w" * 5000 in no_space(text)
     assert no_space(HOSTILE["huge"]) in no_space(text)
     assert len([a for a in page.tags("section")]) == 3
+
+
+def test_invisible_characters_in_answers_are_written_out():
+    # A right-to-left override would make "I do not." read backwards; zero-width characters hide.
+    workbook = mini_workbook()
+    html, page = _html(build_document(workbook, answered(workbook, "I agree \u202e.ton od I\u202c zero\u200bwidth \ufeffmark")))
+    assert not {"\u202e", "\u202c", "\u200b", "\ufeff"} & set(html)
+    assert "I agree [U+202E].ton od I[U+202C] zero[U+200B]width [U+FEFF]mark" in " ".join(page.text)

@@ -102,3 +102,12 @@ def test_escaped_lines_render_exactly_as_typed(line):
     assert html.tags == ["p", "p", "p"], (line, escape(line), html.tags)
     rendered = [t for t in html.text if t.strip()][1]
     assert rendered == line.strip(), (line, escape(line))
+
+
+def test_invisible_characters_in_answers_are_written_out():
+    # A right-to-left override would make "I do not." read backwards; zero-width characters hide.
+    workbook = mini_workbook()
+    markdown = _markdown(build_document(workbook, answered(workbook, "I agree \u202e.ton od I\u202c zero\u200bwidth \ufeffmark")))
+    assert not {"\u202e", "\u202c", "\u200b", "\ufeff"} & set(markdown)
+    text = " ".join(_rendered(markdown).text)
+    assert "I agree [U+202E].ton od I[U+202C] zero[U+200B]width [U+FEFF]mark" in text

@@ -264,3 +264,20 @@ def test_a_damaged_font_file_falls_back_to_helvetica(monkeypatch, tmp_path):
     rendered = render(build_document(workbook, answered(workbook, ACCENTS)), "pdf")
     assert any("could not be read" in w and "Helvetica" in w for w in rendered.warnings)
     assert squash(ACCENTS) in squash("\n".join(_page_texts(rendered.data)))
+
+
+@pytest.mark.parametrize("font", ["unicode", "builtin"])
+def test_invisible_characters_in_answers_are_written_out(monkeypatch, font):
+    # A right-to-left override would make "I do not." read backwards; zero-width characters hide.
+    # Before, the PDF drew them invisibly or dropped them without a word.
+    if font == "builtin":
+        monkeypatch.setenv("SAFEGROUND_FONT", "builtin")
+    else:
+        _unicode_font()
+    workbook = mini_workbook()
+    document = build_document(workbook, answered(workbook, "I agree \u202e.ton od I\u202c zero\u200bwidth \ufeffmark"))
+    rendered = render(document, "pdf")
+    text = "\n".join(_page_texts(rendered.data))
+    assert not {"\u202e", "\u202c", "\u200b", "\ufeff"} & set(text)
+    assert "I agree [U+202E].ton od I[U+202C] zero[U+200B]width [U+FEFF]mark" in squash(text)
+    assert not any("U+202E" in warning for warning in rendered.warnings)  # shown, so nothing to warn of

@@ -108,3 +108,11 @@ def test_wrapping_counts_columns_and_breaks_long_words():
     lines = wrap(wide, 80)
     assert all(text_width(line) <= 80 for line in lines) and "".join(lines) == wide
     assert wrap("", 80) == []
+
+
+def test_invisible_characters_in_answers_are_written_out():
+    # A right-to-left override would make "I do not." read backwards; zero-width characters hide.
+    workbook = mini_workbook()
+    text = _text(build_document(workbook, answered(workbook, "I agree \u202e.ton od I\u202c zero\u200bwidth \ufeffmark")))
+    assert "I agree [U+202E].ton od I[U+202C] zero[U+200B]width [U+FEFF]mark" in text
+    assert not {"\u202e", "\u202c", "\u200b", "\ufeff"} & set(text)

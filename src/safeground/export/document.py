@@ -4,7 +4,8 @@
 are asked for) and turns each answer into a small, kind-specific value (:class:`TextAnswer`,
 :class:`OptionsAnswer`, ...). Every string in the result has been through :func:`clean`, so the
 renderers only ever see printable text: terminal escape sequences and control characters are gone
-before any format is made. The renderers (text, Markdown, HTML, PDF) then only decide looks and
+before any format is made. Answers also have their invisible characters (bidi overrides,
+zero-width spaces) written out as ``[U+202E]`` by :func:`clean_answer`, in every format. The renderers (text, Markdown, HTML, PDF) then only decide looks and
 escape for their own format.
 
 Nothing here imports Textual or fpdf: the review screen can show a :class:`PrintDocument` directly.
@@ -20,7 +21,7 @@ from typing import Any, Iterable, Union
 
 from safeground.content import Field, Page, Workbook
 from safeground.progress import Progress
-from safeground.untrusted import CONTROL_IN_PROSE
+from safeground.untrusted import CONTROL_IN_PROSE, reveal_invisible
 
 DEFAULT_PROFILE = "default"
 NO_ANSWER = "(no answer)"
@@ -94,11 +95,24 @@ def clean(text: Any, *, single_line: bool = False) -> str:
     return "\n".join(lines)
 
 
+def clean_answer(text: Any, *, single_line: bool = False) -> str:
+    """:func:`clean`, and then every bidi control and stray zero-width character written out as
+    ``[U+202E]`` (see :func:`safeground.untrusted.reveal_invisible`).
+
+    For what a person wrote (or what a hand-edited progress file says they wrote), so the paper
+    shows exactly what is in the answer: an override can make ``I do not agree`` read as something
+    else, and a zero-width character can hide inside a word. The workbook's own text is left as
+    its author wrote it: a right-to-left workbook needs its isolates and embeddings to lay out.
+    """
+    return reveal_invisible(clean(text, single_line=single_line))
+
+
 def paragraphs(text: str) -> tuple[tuple[str, ...], ...]:
-    """Cleaned ``text`` as paragraphs (split at blank lines), each a tuple of its lines."""
+    """An answer's cleaned text (:func:`clean_answer`) as paragraphs (split at blank lines), each
+    a tuple of its lines."""
     result: list[tuple[str, ...]] = []
     current: list[str] = []
-    for line in clean(text).split("\n"):
+    for line in clean_answer(text).split("\n"):
         if line.strip():
             current.append(line)
         elif current:
@@ -427,7 +441,7 @@ def make_answer(fld: Field, value: Any) -> Answer:
             return NoAnswer()
         return StatementsAnswer(rows, scale)
     if kind == "list":
-        items = tuple(clean(item) for item in value if isinstance(item, str)) if isinstance(value, list) else ()
+        items = tuple(clean_answer(item) for item in value if isinstance(item, str)) if isinstance(value, list) else ()
         items = tuple(item for item in items if item.strip())
         return ListAnswer(items) if items else NoAnswer()
     return NoAnswer()
