@@ -35,7 +35,18 @@ def announce_ready() -> None:
 def first_line(text: str) -> str:
     """The first paragraph of a Markdown description, as one plain line for the home screen."""
     paragraph = text.strip().split("\n\n", 1)[0]
-    return " ".join(paragraph.replace("*", "").split())
+    return shown(" ".join(paragraph.replace("*", "").split()))
+
+
+#: The most of a workbook's title or description the home screen draws.
+SHOWN_CHARS = 300
+
+
+def shown(text: str, limit: int = SHOWN_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, with an ellipsis, for drawing; the workbook keeps it
+    whole. Textual wraps and measures a label's whole text at every layout: a workbook folder
+    with a 2 MB title took half a minute to open and showed only the middle of the title."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 #: Secondary text inside self-drawn rows (the stylesheet's $text-muted applies to whole widgets).
@@ -135,9 +146,10 @@ class HomeScreen(Screen):
         done, overall, label = self._view = self._progress_view()
         session = self.safeground.session
         self._seen = (session, session.revision if session is not None else -1)
+        self.title = shown(workbook.title)  # the header's, in place of the app's whole title
         yield Header()
         with VerticalScroll(id="home"):
-            yield Label(Content(workbook.title), id="home-title")
+            yield Label(Content(shown(workbook.title)), id="home-title")
             yield Static(Content(first_line(workbook.description)), id="home-purpose")
             yield Button(Content(label), id="continue", variant="primary")
             # A long workbook shows its first screenful of chapters at once and mounts the rest
