@@ -129,3 +129,14 @@ def test_invisible_characters_in_answers_are_written_out():
     html, page = _html(build_document(workbook, answered(workbook, "I agree \u202e.ton od I\u202c zero\u200bwidth \ufeffmark")))
     assert not {"\u202e", "\u202c", "\u200b", "\ufeff"} & set(html)
     assert "I agree [U+202E].ton od I[U+202C] zero[U+200B]width [U+FEFF]mark" in " ".join(page.text)
+
+
+def test_a_huge_workbook_title_is_whole_at_the_top_and_cut_above_each_page():
+    from dataclasses import replace
+
+    title = ("A very long title " * 120_000)[:2_000_000].rstrip()
+    workbook = replace(mini_workbook(), title=title)
+    html, page = _html(build_document(workbook, answered(workbook)))
+    assert html.count(title) == 2  # <title> and the heading
+    assert len(html) < 2 * len(title) + 40_000
+    assert html.count("title A very long\u2026 · Chapter") == 3

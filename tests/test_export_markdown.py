@@ -111,3 +111,14 @@ def test_invisible_characters_in_answers_are_written_out():
     assert not {"\u202e", "\u202c", "\u200b", "\ufeff"} & set(markdown)
     text = " ".join(_rendered(markdown).text)
     assert "I agree [U+202E].ton od I[U+202C] zero[U+200B]width [U+FEFF]mark" in text
+
+
+def test_a_huge_workbook_title_is_whole_once_and_cut_above_each_page():
+    from dataclasses import replace
+
+    title = ("A very long title " * 120_000)[:2_000_000].rstrip()
+    workbook = replace(mini_workbook(), title=title)
+    markdown = _markdown(build_document(workbook, answered(workbook)))
+    assert markdown.count(title) == 1  # the document's heading
+    assert len(markdown) < len(title) + 20_000
+    assert markdown.count("title A very long\u2026 · Chapter") == 3  # each page's line, cut

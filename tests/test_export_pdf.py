@@ -281,3 +281,15 @@ def test_invisible_characters_in_answers_are_written_out(monkeypatch, font):
     assert not {"\u202e", "\u202c", "\u200b", "\ufeff"} & set(text)
     assert "I agree [U+202E].ton od I[U+202C] zero[U+200B]width [U+FEFF]mark" in squash(text)
     assert not any("U+202E" in warning for warning in rendered.warnings)  # shown, so nothing to warn of
+
+
+def test_a_huge_workbook_title_is_cut_in_every_page_header():
+    from dataclasses import replace
+
+    title = ("A very long title " * 120_000)[:2_000_000]
+    workbook = replace(mini_workbook(), title=title)
+    pages = _page_texts(render(build_document(workbook, answered(workbook)), "pdf").data)
+    assert len(pages) == 3
+    for text in pages:
+        header = text.split("\n")[0]
+        assert header.startswith("A very long title") and "\u2026" in header and len(header) < 200

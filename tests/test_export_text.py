@@ -116,3 +116,17 @@ def test_invisible_characters_in_answers_are_written_out():
     text = _text(build_document(workbook, answered(workbook, "I agree \u202e.ton od I\u202c zero\u200bwidth \ufeffmark")))
     assert "I agree [U+202E].ton od I[U+202C] zero[U+200B]width [U+FEFF]mark" in text
     assert not {"\u202e", "\u202c", "\u200b", "\ufeff"} & set(text)
+
+
+def test_a_huge_workbook_title_is_cut_where_every_page_repeats_it():
+    # A damaged workbook folder with a 2 MB title made a 40 MB text file, the title over every page.
+    from dataclasses import replace
+
+    title = ("A very long title " * 120_000)[:2_000_000]
+    workbook = replace(mini_workbook(), title=title)
+    text = _text(build_document(workbook, answered(workbook)))
+    assert len(text) < 20_000
+    for page in text.split("\f"):
+        context = " ".join(page.split("\n=")[0].split())
+        assert context.startswith("A very long title A very")
+        assert context.endswith(("long… · Chapter One", "long… · Chapter Two"))

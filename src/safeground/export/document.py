@@ -500,8 +500,23 @@ class PrintDocument:
             parts.append(f"Profile: {self.profile}")
         return parts
 
+    def context(self, page: PrintPage) -> tuple[str, str]:
+        """The workbook's and the chapter's titles for the line repeated at the top of ``page``,
+        each cut to :data:`CONTEXT_CHARS` (the document's own heading keeps the whole title)."""
+        return shorten(self.workbook_title), shorten(page.chapter_title)
+
     def page_label(self, page: PrintPage) -> str:
         return f"Page {page.number} of {len(self.pages)}"
+
+
+#: The most of a title that the line at the top of every page repeats.
+CONTEXT_CHARS = 300
+
+
+def shorten(text: str, limit: int = CONTEXT_CHARS) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis. For lines repeated on every page: a
+    workbook with a 2 MB title made a 40 MB text file, and its PDF took 13 s to make."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def format_date(day: date) -> str:

@@ -147,9 +147,10 @@ def _block(block: object) -> str:
 
 
 def render_page(document: PrintDocument, page: PrintPage) -> str:
+    workbook_title, chapter_title = document.context(page)
     parts = [
         f'<section class="page{" draft-page" if page.draft else ""}" id="{esc(page.chapter_id)}--{esc(page.id)}">',
-        f'<p class="context">{esc(document.workbook_title)} · {esc(page.chapter_title)}</p>',
+        f'<p class="context">{esc(workbook_title)} · {esc(chapter_title)}</p>',
         f"<h2>{esc(page.title)}</h2>",
     ]
     if page.draft:

@@ -105,7 +105,8 @@ def _answer(field: PrintField) -> list[str]:
 
 
 def render_page(document: PrintDocument, page: PrintPage) -> str:
-    parts = [f"## {escape(page.title)}", f"*{escape(document.workbook_title)} · {escape(page.chapter_title)}*"]
+    workbook_title, chapter_title = document.context(page)
+    parts = [f"## {escape(page.title)}", f"*{escape(workbook_title)} · {escape(chapter_title)}*"]
     if page.draft:
         parts.append("> **Draft:** this page is not finished yet.")
     for block in page.text:

@@ -254,7 +254,7 @@ class PdfRenderer:
         pdf.set_font(self.family, "", SMALL_SIZE)
         pdf.set_text_color(*GREY)
         pdf.set_xy(MARGIN, 9)
-        left = self.fit(f"{self.document.workbook_title} · {page.chapter_title}")
+        left = self.fit(" · ".join(self.document.context(page)))
         right = self.fit(f"{page.title} (continued)") if self.continued else ""
         width = pdf.epw
         if right:
@@ -292,8 +292,10 @@ class PdfRenderer:
         if self.pdf.get_string_width(text) <= width:
             return text
         ellipsis = "…" if self.has_glyphs("…") else "..."
-        low, high = 0, len(text)
-        while low < high:  # the longest prefix that fits, by bisection: titles may be long
+        # The longest prefix that fits, by bisection: titles may be long. No line of the page
+        # holds 1,000 characters, so a longer title is not measured whole at every step.
+        low, high = 0, min(len(text), 1000)
+        while low < high:
             middle = (low + high + 1) // 2
             if self.pdf.get_string_width(text[:middle] + ellipsis) <= width:
                 low = middle

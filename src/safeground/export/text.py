@@ -155,7 +155,7 @@ def render_field(field: PrintField, width: int = WIDTH) -> list[str]:
 
 def render_page(document: PrintDocument, page: PrintPage, width: int = WIDTH) -> str:
     out: list[str] = []
-    out.extend(wrap(f"{document.workbook_title} · {page.chapter_title}", width))
+    out.extend(wrap(" · ".join(document.context(page)), width))
     out.append("=" * width)
     title = wrap(page.title, width)
     out.extend(title)
