@@ -94,6 +94,35 @@ def run(workbook: Workbook, progress: Progress, folder: Path, reps: int, pdf_rep
     return figures
 
 
+#: Budgets for one very long answer (issue 9): a 1 MB answer to PDF in under 2 s, to text under 0.2 s.
+LONG_ANSWER_LIMITS = {"pdf": 2.0, "text": 0.2}
+
+
+def run_long_answer(chars: int, folder: Path, reps: int, pdf_reps: int) -> list[Figure]:
+    """One answer of ``chars`` characters to PDF and to text, through ``export_to_file``.
+
+    Baselines as for the built-in workbook, interleaved: fpdf2's one-page PDF for the PDF, and
+    ``json.dumps`` of the same answer (touching each of its characters once) for the text."""
+    from bench.workbooks import one_long_answer
+
+    folder.mkdir(parents=True, exist_ok=True)
+    workbook, progress = one_long_answer(chars)
+    answers = progress.answers
+
+    def touch_answer() -> None:
+        json.dumps(answers)
+
+    text = interleave({"text": _export(workbook, progress, folder, "text"), "json": touch_answer}, reps, warmup=1)
+    pdf = interleave({"pdf": _export(workbook, progress, folder, "pdf"), "floor": _pdf_floor()}, pdf_reps, warmup=1)
+    what = f"one answer of {chars:,} characters"
+    return [
+        Figure("Export", f"PDF ({what})", median(pdf["pdf"]), pdf_reps, "fpdf2: one page, same fonts",
+               median(pdf["floor"]), "seconds", LONG_ANSWER_LIMITS["pdf"]),
+        Figure("Export", f"Text ({what})", median(text["text"]), reps, "json.dumps of the same answer",
+               median(text["json"]), "seconds", LONG_ANSWER_LIMITS["text"]),
+    ]
+
+
 def run_scale(scale: dict[int, tuple[Workbook, Progress]], folder: Path, reps: int, pdf_reps: int) -> list[Figure]:
     figures: list[Figure] = []
     folder.mkdir(parents=True, exist_ok=True)

@@ -40,12 +40,20 @@ class Plan:
     scale_serialize_reps: int = 20
     answer_chars: int = 1500
     scale_answer_chars: int = 400
+    #: One very long answer (export) and one very long workbook title (start-up).
+    long_answer_chars: int = 1_000_000
+    long_answer_reps: int = 7
+    long_answer_pdf_reps: int = 5
+    long_title_chars: int = 1_950_000
+    long_title_reps: int = 7
 
     @classmethod
     def quick(cls) -> "Plan":
         return cls(startup_reps=1, cli_reps=1, autosave_reps=2, typing_reps=1, typing_chars=2000, export_reps=1,
                    pdf_reps=1, scale_sizes=(1, 2, 3), scale_startup_reps=1, scale_cli_reps=1, scale_export_reps=1,
-                   scale_pdf_reps=1, scale_serialize_reps=1, answer_chars=200, scale_answer_chars=50)
+                   scale_pdf_reps=1, scale_serialize_reps=1, answer_chars=200, scale_answer_chars=50,
+                   long_answer_chars=20_000, long_answer_reps=1, long_answer_pdf_reps=1, long_title_chars=20_000,
+                   long_title_reps=1)
 
 
 def compile_bytecode() -> None:
@@ -65,7 +73,7 @@ def compile_bytecode() -> None:
 
 def run(plan: Plan, groups: tuple[str, ...], folder: Path, log=print) -> list[Figure]:
     from bench import autosave_bench, cli_bench, export_bench, startup, typing_bench
-    from bench.workbooks import Home, builtin, fully_answered, generate_workbook
+    from bench.workbooks import Home, builtin, fully_answered, generate_workbook, huge_title_workbook
     from safeground.loader import load_workbook
 
     compile_bytecode()
@@ -79,6 +87,11 @@ def run(plan: Plan, groups: tuple[str, ...], folder: Path, log=print) -> list[Fi
             generated = load_workbook(workbook_dir)
             answered = fully_answered(generated, plan.scale_answer_chars)
             scale[chapters] = Home(folder / f"home-{chapters}", generated, answered, workbook_dir)
+    long_title: Home | None = None
+    if "startup" in groups:
+        title_dir = huge_title_workbook(folder / "workbook-long-title", plan.long_title_chars)
+        titled = load_workbook(title_dir)
+        long_title = Home(folder / "home-long-title", titled, fully_answered(titled, plan.answer_chars), title_dir)
     figures: list[Figure] = []
 
     def part(name: str, figures_of) -> None:
@@ -91,6 +104,9 @@ def run(plan: Plan, groups: tuple[str, ...], folder: Path, log=print) -> list[Fi
     if "startup" in groups or scale:
         part("start-up (pty)", lambda: startup.run(
             builtin_home, scale, plan.startup_reps, plan.scale_startup_reps, with_builtin="startup" in groups))
+    if long_title is not None:
+        part("start-up with a long title (pty)", lambda: startup.run_long_title(
+            builtin_home, long_title, plan.long_title_chars, plan.long_title_reps))
     if "cli" in groups or scale:
         part("command line", lambda: cli_bench.run(
             builtin_home, scale, plan.cli_reps, plan.scale_cli_reps, with_builtin="cli" in groups))
@@ -103,6 +119,8 @@ def run(plan: Plan, groups: tuple[str, ...], folder: Path, log=print) -> list[Fi
     if "export" in groups:
         part("export", lambda: export_bench.run(
             workbook, progress, folder / "export", plan.export_reps, plan.pdf_reps, builtin_home))
+        part("export of one long answer", lambda: export_bench.run_long_answer(
+            plan.long_answer_chars, folder / "export-long", plan.long_answer_reps, plan.long_answer_pdf_reps))
     if scale:
         loaded = {n: (h.workbook, h.progress) for n, h in scale.items()}
         part("export at scale", lambda: export_bench.run_scale(

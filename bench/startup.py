@@ -35,6 +35,17 @@ def safeground_launcher(home: Home):
     return launcher(safeground_command() + home.args(), home.env(child_env()))
 
 
+def run_long_title(builtin_home: Home, long_title: Home, chars: int, reps: int) -> list[Figure]:
+    """The built-in workbook with a title of ``chars`` characters (a damaged or hostile workbook
+    folder), next to the same workbook as it ships: the title is drawn cut short, so the home
+    screen should cost about the same (reading the larger file is the difference)."""
+    samples = interleave({"builtin": safeground_launcher(builtin_home), "long": safeground_launcher(long_title)}, reps)
+    return [Figure(
+        "Start-up", f"home screen ready, workbook title of {chars:,} characters",
+        median(samples["long"]), reps, "the same, title as shipped", median(samples["builtin"]), "ratio", 1.5,
+    )]
+
+
 def run(builtin_home: Home, scale: dict[int, Home], reps: int, scale_reps: int, with_builtin: bool = True) -> list[Figure]:
     figures = []
     if with_builtin:

@@ -105,6 +105,38 @@ def fully_answered(workbook: Workbook, answer_chars: int = 1500) -> Progress:
     return progress
 
 
+def one_long_answer(chars: int) -> tuple[Workbook, Progress]:
+    """A one-page workbook whose only question holds an answer of ``chars`` characters of prose
+    (paragraphs of about 500 characters): someone who wrote, or pasted, a very long answer."""
+    from safeground.content import Support
+
+    field = Field(id="story", kind="long_text", prompt="Tell the whole story, as long as it takes.")
+    page = Page(id="story", title="The whole story", text="Take all the room you need.", fields=(field,))
+    chapter = Chapter(id="story", title="One long answer", summary="", intro="", pages=(page,))
+    workbook = Workbook(id="one-answer", title="One long answer", version="1", description="",
+                        chapters=(chapter,), support=Support(title="Support", intro="", region_note="",
+                                                             emergency="", resources=()))
+    progress = Progress(workbook.id, workbook.version)
+    progress.set(workbook, chapter.id, page.id, field.id, long_text(chars))
+    return workbook, progress
+
+
+def huge_title_workbook(folder: Path, chars: int) -> Path:
+    """A copy of the built-in workbook whose title is ``chars`` characters long (a damaged or
+    hostile workbook folder; the loader takes files up to 2 MB)."""
+    import shutil
+
+    from safeground.loader import builtin_workbook_dir
+
+    folder = Path(folder)
+    shutil.copytree(builtin_workbook_dir(), folder)
+    manifest = folder / "workbook.toml"
+    title = ("A very long title " * (chars // 18 + 1))[:chars].rstrip()
+    text = manifest.read_text(encoding="utf-8").replace('title = "Safe Ground"', f'title = "{title}"', 1)
+    manifest.write_text(text, encoding="utf-8")
+    return folder
+
+
 def prepare_data_dir(data_dir: Path, workbook: Workbook, progress: Progress | None, profile: str = "default") -> Path:
     """A data folder holding ``progress`` for ``workbook``, with the welcome note already seen
     (so start-up shows the home screen, as it does on every start but the first)."""

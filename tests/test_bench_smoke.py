@@ -50,6 +50,9 @@ def test_quick_benchmark_run_produces_every_figure(tmp_path):
         curve = next(f for n, f in figures.items() if n.startswith(f"Scale: {what} grows linearly"))
         assert len(curve["extra"]["curve_seconds"]) == 3
         assert curve["value"] is None or math.isfinite(curve["value"]) or math.isnan(curve["value"])
+    for name in ("Export: PDF (one answer of 20,000 characters)", "Export: Text (one answer of 20,000 characters)",
+                 "Start-up: home screen ready, workbook title of 20,000 characters"):
+        assert figures[name]["budget"] and figures[name]["baseline"], name
     typing = next(f for n, f in figures.items() if n.startswith("Typing: keystroke"))
     assert typing["extra"]["final_lengths"] == {"big": 2000, "empty": 0}  # each x was taken back
     assert "violations" not in typing["extra"], typing["note"]
