@@ -31,7 +31,7 @@ def _export(workbook: Workbook, progress: Progress, folder: Path, fmt: str):
     path = folder / f"pages{SUFFIX[fmt]}"
 
     def run_once() -> None:
-        export_to_file(workbook, progress, path, fmt)
+        export_to_file(workbook, progress, path, fmt, replace=True)  # the same file each repetition
 
     return run_once
 
@@ -85,7 +85,7 @@ def run(workbook: Workbook, progress: Progress, folder: Path, reps: int, pdf_rep
         from bench.startup import safeground_command
 
         env = home.env({k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")})
-        cli_pdf = command(safeground_command() + ["export", "-o", str(folder / "cli.pdf")] + home.args(), env)
+        cli_pdf = command(safeground_command() + ["export", "--force", "-o", str(folder / "cli.pdf")] + home.args(), env)
         cli = interleave({"cli": cli_pdf, "pass": python_pass()}, max(1, pdf_reps // 2), warmup=0)
         figures.append(Figure(
             "Export", "safeground export -o pages.pdf (new process, imports included)", median(cli["cli"]),

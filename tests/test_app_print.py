@@ -10,6 +10,7 @@ from textual.widgets import Input, Select, Static
 from app_support import KINDS_WORKBOOK, make_app, open_page, settle
 from safeground.export import Printer, PrintResult
 from safeground.screens.chapter import ChapterScreen
+from safeground.screens.confirm_replace import ConfirmReplace
 from safeground.screens.print_dialog import PrintDialog
 from safeground.screens.review import ReviewScreen
 
@@ -173,3 +174,102 @@ async def test_review_never_sends_escape_sequences_from_answers_to_the_terminal(
         text = review_text(app)
         assert "calm" in text and "cleared" in text
         assert "\x1b" not in text and "\x07" not in text and "\x00" not in text
+
+
+async def save_from_the_dialog_with_keys(app, pilot, target: Path) -> None:
+    """Open the dialog, type the path, and press Save, all from the keyboard."""
+    await pilot.press("f2")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    assert isinstance(app.screen, PrintDialog)
+    app.screen.query_one("#print-path", Input).value = str(target)
+    app.screen.query_one("#print-go").focus()
+    await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_saving_over_an_existing_file_asks_first_and_escape_keeps_it(tmp_path, monkeypatch):
+    import safeground.export as export
+
+    monkeypatch.setattr(export, "list_printers", lambda: [])
+    target = tmp_path / "out" / "safe-ground.pdf"
+    target.parent.mkdir()
+    target.write_bytes(b"yesterday's pages")
+    app = make_app(tmp_path / "data", workbook_dir=KINDS_WORKBOOK)
+    async with app.run_test(size=SIZE) as pilot:
+        await fill_text_and_list(app, pilot)
+        await save_from_the_dialog_with_keys(app, pilot, target)
+        assert isinstance(app.screen, ConfirmReplace), "asks before replacing"
+        assert str(target) in str(app.screen.query_one("#replace-text").render())
+        await pilot.press("enter")  # the focused answer is the safe one: keep the file
+        await pilot.pause()
+        assert isinstance(app.screen, PrintDialog)
+        assert target.read_bytes() == b"yesterday's pages"
+        assert app.focused is app.screen.query_one("#print-path"), "ready for another name"
+        app.screen.query_one("#print-go").focus()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmReplace)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, PrintDialog) and not app.screen.query_one("#print-go").disabled
+    assert target.read_bytes() == b"yesterday's pages"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["safe-ground.pdf"]
+
+
+async def test_saving_over_an_existing_file_replaces_it_when_asked_with_the_keyboard(tmp_path, monkeypatch):
+    import safeground.export as export
+
+    monkeypatch.setattr(export, "list_printers", lambda: [])
+    target = tmp_path / "out" / "safe-ground.pdf"
+    target.parent.mkdir()
+    target.write_bytes(b"yesterday's pages")
+    app = make_app(tmp_path / "data", workbook_dir=KINDS_WORKBOOK)
+    async with app.run_test(size=SIZE) as pilot:
+        await fill_text_and_list(app, pilot)
+        await save_from_the_dialog_with_keys(app, pilot, target)
+        assert isinstance(app.screen, ConfirmReplace)
+        await pilot.press("right", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(app.screen, (ConfirmReplace, PrintDialog))
+        assert any("Saved 2 pages" in n.message and str(target) in n.message for n in app._notifications)
+    assert target.read_bytes().startswith(b"%PDF-")
+    assert sorted(p.name for p in target.parent.iterdir()) == ["safe-ground.pdf"]
+
+
+async def test_paths_that_look_like_markup_are_shown_as_they_are(tmp_path, monkeypatch):
+    """``[/]`` in a notice parsed as markup raises MarkupError and ends the app."""
+    import safeground.export as export
+
+    monkeypatch.setattr(export, "list_printers", lambda: [Printer("Office[/]", True, "idle")])
+    (tmp_path / "notes[").mkdir()
+    target = tmp_path / "notes[/]pages.pdf"  # the file "]pages.pdf" in the folder "notes["
+    app = make_app(tmp_path / "data", workbook_dir=KINDS_WORKBOOK)
+    async with app.run_test(size=SIZE) as pilot:
+        await fill_text_and_list(app, pilot)
+        await save_from_the_dialog_with_keys(app, pilot, tmp_path / "no[/]such" / "pages.pdf")
+        assert isinstance(app.screen, PrintDialog), "the dialog stays open to try again"
+        assert any("does not exist" in n.message and "no[/]such" in n.message for n in app._notifications)
+        await pilot.press("escape")
+        await pilot.pause()
+        await save_from_the_dialog_with_keys(app, pilot, target)
+        assert not isinstance(app.screen, PrintDialog)
+        assert any(f"Saved 2 pages to {target}." == n.message for n in app._notifications)
+        await pilot.press("f2")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Office[/] (default)" in str(app.screen.query_one("#print-printer", Select).query_one("#label").render())
+        target.unlink()
+        await pilot.press("escape")
+        await pilot.pause()
+        await save_from_the_dialog_with_keys(app, pilot, target)  # again, to a file that is there
+        target.write_bytes(b"kept")
+        await save_from_the_dialog_with_keys(app, pilot, target)
+        assert isinstance(app.screen, ConfirmReplace)
+        assert f"{target} already exists" in str(app.screen.query_one("#replace-text").render())
+        await pilot.press("escape")
+        await pilot.pause()
+    assert target.read_bytes() == b"kept"

@@ -6,12 +6,15 @@ what they answered); tests/test_print_cups.py prints through a real CUPS.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import stat
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -31,6 +34,7 @@ from safeground.export import (
     ExportResult,
     PrintingError,
     Printer,
+    TargetExists,
     default_printer,
     export_to_file,
     format_for_path,
@@ -104,12 +108,23 @@ def test_format_wins_over_the_suffix(home, capsys, tmp_path):
     assert target.read_bytes().startswith(b"<!DOCTYPE html>")
 
 
-def test_an_existing_file_is_replaced_privately_and_nothing_is_left_behind(home, capsys, tmp_path):
+def test_an_existing_file_is_kept_unless_force_is_given(home, capsys, tmp_path):
+    target = tmp_path / "out" / "pages.md"
+    target.parent.mkdir()
+    target.write_text("yesterday's answers")
+    code, out, err = run(capsys, "export", "-o", str(target))
+    assert (code, out) == (1, "")
+    assert err == f"safeground: {target} already exists: add --force to replace it, or choose another name\n"
+    assert target.read_text() == "yesterday's answers"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["pages.md"]
+
+
+def test_an_existing_file_is_replaced_privately_with_force_and_nothing_is_left_behind(home, capsys, tmp_path):
     target = tmp_path / "out" / "pages.md"
     target.parent.mkdir()
     target.write_text("old")
     target.chmod(0o644)
-    assert run(capsys, "export", "-o", str(target))[0] == 0
+    assert run(capsys, "export", "--force", "-o", str(target))[0] == 0
     assert target.read_text(encoding="utf-8").startswith("# Safe Ground")
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert sorted(p.name for p in target.parent.iterdir()) == ["pages.md"]
@@ -181,6 +196,7 @@ def test_export_and_print_help(capsys):
     for command in ("export", "print"):
         code, out, _ = run(capsys, command, "--help")
         assert code == 0 and "--include-drafts" in out and "--chapter" in out
+    assert "--force" in run(capsys, "export", "--help")[1]
 
 
 def test_export_to_file_api(tmp_path):
@@ -328,3 +344,265 @@ def test_a_pdf_can_be_piped(home):
                             capture_output=True, timeout=120, env={**os.environ, "SAFEGROUND_DATA_DIR": str(home)})
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(b"%PDF-") and result.stdout.rstrip().endswith(b"%%EOF")
+
+
+def test_export_to_file_never_replaces_a_file_unless_asked(tmp_path):
+    workbook = builtin()
+    target = tmp_path / "all.md"
+    target.write_text("keep me")
+    with pytest.raises(TargetExists) as raised:
+        export_to_file(workbook, answered(workbook), target)
+    assert raised.value.path == target and target.read_text() == "keep me"
+    export_to_file(workbook, answered(workbook), target, replace=True)
+    assert target.read_text(encoding="utf-8").startswith("# Safe Ground")
+
+
+# -- where the output goes: pipes, devices, links and things that are not files -------------------
+
+
+def safeground_process(home: Path, *args: str, prepare: str = "", env: dict[str, str] | None = None,
+                       **popen) -> subprocess.Popen:
+    """``safeground ARGS`` in its own process group (so its children can be reaped too).
+
+    ``prepare`` is Python run first in that process, to slow a step down for a test.
+    """
+    code = f"{prepare}\nimport sys\nfrom safeground.cli import main\nsys.exit(main(sys.argv[1:]))\n"
+    return subprocess.Popen([sys.executable, "-c", code, *args], start_new_session=True,
+                            env={**os.environ, "SAFEGROUND_DATA_DIR": str(home), **(env or {})}, **popen)
+
+
+@contextlib.contextmanager
+def reaped(processes: list[subprocess.Popen]):
+    """Kill and wait for every process (and its group) still running, even when the test fails."""
+    try:
+        yield processes
+    finally:
+        for process in processes:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            process.wait(timeout=30)
+            for stream in (process.stdout, process.stderr):
+                if stream is not None:
+                    stream.close()
+
+
+def wait_for(condition, what: str, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"waited {timeout} s for {what}")
+        time.sleep(0.05)
+
+
+def test_a_fifo_is_written_into_not_replaced(home, tmp_path):
+    """``-o >(gpg -c > file)`` names a pipe: the pages go into it, and the pipe stays a pipe."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    fifo = folder / "pages.md"
+    os.mkfifo(fifo)
+    received = tmp_path / "received.md"
+    with received.open("wb") as sink, reaped([]) as processes:
+        processes.append(subprocess.Popen(["cat", str(fifo)], stdout=sink, start_new_session=True))
+        export = safeground_process(home, "export", "-o", str(fifo), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        processes.append(export)
+        out, err = export.communicate(timeout=120)
+        assert export.returncode == 0, err
+        assert processes[0].wait(timeout=30) == 0
+    assert received.read_text(encoding="utf-8").startswith("# Safe Ground")
+    assert stat.S_ISFIFO(fifo.lstat().st_mode), "the pipe is still a pipe"
+    assert sorted(p.name for p in folder.iterdir()) == ["pages.md"]
+    assert out == b"", "nothing is said on standard output, as with -o -"
+
+
+@pytest.fixture
+def null_device(tmp_path: Path) -> Path:
+    """A character device to export into: a private copy of the null device when this account may
+    make one (so a failing test can never replace the system's /dev/null), else /dev/null itself,
+    which an ordinary account cannot replace."""
+    if os.geteuid() == 0:
+        node = tmp_path / "null"
+        try:
+            os.mknod(node, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+            node.open("wb").close()
+            return node
+        except OSError:
+            pytest.skip("cannot make a device node here, and /dev/null must not be risked as root")
+    return Path("/dev/null")
+
+
+def test_a_character_device_is_written_into_not_replaced(home, capsys, null_device):
+    before = null_device.lstat()
+    code, out, err = run(capsys, "export", "--format", "markdown", "-o", str(null_device))
+    assert (code, out, err) == (0, "", "")
+    after = null_device.lstat()
+    assert stat.S_ISCHR(after.st_mode) and (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
+    assert not [p for p in null_device.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_dev_stdout_writes_to_standard_output(home):
+    result = subprocess.run([sys.executable, "-m", "safeground", "export", "--format", "markdown", "-o", "/dev/stdout"],
+                            capture_output=True, timeout=120, env={**os.environ, "SAFEGROUND_DATA_DIR": str(home)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(b"# Safe Ground") and b"Saved" not in result.stdout
+    assert Path("/dev/stdout").is_symlink() or stat.S_ISCHR(os.stat("/dev/stdout").st_mode)
+
+
+def test_a_socket_is_refused_in_one_sentence(home, capsys, tmp_path):
+    import socket
+
+    path = tmp_path / "pages.md"
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind(str(path))
+        code, out, err = run(capsys, "export", "--force", "-o", str(path))
+    finally:
+        server.close()
+    assert (code, out) == (1, "")
+    assert err == f"safeground: {path} is a socket, not a file: give the name of a file to save to\n"
+    assert stat.S_ISSOCK(path.lstat().st_mode)
+
+
+def test_a_link_to_a_file_writes_through_to_that_file_and_stays_a_link(home, capsys, tmp_path):
+    real = tmp_path / "kept" / "pages.md"
+    real.parent.mkdir()
+    real.write_text("old")
+    link = tmp_path / "pages.md"
+    link.symlink_to(real)
+    code, _, err = run(capsys, "export", "-o", str(link))
+    assert code == 1 and f"{link} is a link to {real}, which already exists" in err and "--force" in err
+    assert real.read_text() == "old"
+    code, out, err = run(capsys, "export", "--force", "-o", str(link))
+    assert (code, err) == (0, "")
+    assert f"to {real} (through the link {link})" in out
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert real.read_text(encoding="utf-8").startswith("# Safe Ground")
+    assert sorted(p.name for p in real.parent.iterdir()) == ["pages.md"]
+
+
+def test_a_link_to_nothing_is_refused(home, capsys, tmp_path):
+    link = tmp_path / "pages.md"
+    link.symlink_to(tmp_path / "elsewhere" / "gone.md")
+    code, _, err = run(capsys, "export", "--force", "-o", str(link))
+    assert code == 1
+    assert err == (f"safeground: {link} is a link to {tmp_path / 'elsewhere' / 'gone.md'}, which does not exist: "
+                   "give the name of a file to save to\n")
+    assert link.is_symlink() and not (tmp_path / "elsewhere").exists()
+
+
+def test_a_path_with_control_characters_is_shown_with_stand_ins(home, capsys, tmp_path):
+    target = tmp_path / "pages\x1b[2J.md"
+    code, out, err = run(capsys, "export", "--format", "markdown", "-o", str(target))
+    assert (code, err) == (0, "")
+    assert "\x1b" not in out and "pages\u241b[2J.md" in out
+    assert target.read_text(encoding="utf-8").startswith("# Safe Ground")
+
+
+# -- killed mid-write: nothing left behind ---------------------------------------------------------
+
+#: Makes the export stop, as if the disk were slow, once its bytes are written but before they are
+#: in place, and leaves a mark saying so.
+SLOW_FSYNC = """
+import os, time
+def _slow_fsync(fd, _mark={mark!r}):
+    open(_mark, "w").close()
+    time.sleep(120)
+os.fsync = _slow_fsync
+"""
+
+
+def our_temp_files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_a_signal_mid_write_removes_the_temp_file(home, tmp_path, signum):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    mark = tmp_path / "writing"
+    with reaped([]) as processes:
+        export = safeground_process(home, "export", "-o", str(folder / "pages.md"),
+                                    prepare=SLOW_FSYNC.format(mark=str(mark)), stderr=subprocess.PIPE)
+        processes.append(export)
+        wait_for(mark.exists, "the export to start writing")
+        assert our_temp_files(folder), "the temp file is there while writing"
+        os.kill(export.pid, signum)
+        code = export.wait(timeout=60)
+    assert code == (130 if signum == signal.SIGINT else -signum), "exits as a signal would make it"
+    assert list(folder.iterdir()) == []
+
+
+def test_a_temp_file_left_by_a_killed_export_is_removed_next_time(home, capsys, tmp_path):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    mark = tmp_path / "writing"
+    with reaped([]) as processes:
+        export = safeground_process(home, "export", "-o", str(folder / "pages.md"),
+                                    prepare=SLOW_FSYNC.format(mark=str(mark)), stderr=subprocess.PIPE)
+        processes.append(export)
+        wait_for(mark.exists, "the export to start writing")
+        export.kill()
+        assert export.wait(timeout=60) == -signal.SIGKILL
+    left = our_temp_files(folder)
+    assert len(left) == 1, "SIGKILL cannot be caught: its temp file stays until the next run"
+    # Look-alikes that are not ours, or whose writer is still running, are left alone.
+    with reaped([subprocess.Popen(["sleep", "120"], start_new_session=True)]) as (alive,):
+        still_writing = left[0].replace(str(export.pid), str(alive.pid))
+        others = [still_writing, ".tmp-pages.md.abcd1234", ".safeground-export-x-abcd1234.tmp", "pages.md.bak"]
+        assert still_writing != left[0], "the temp file's name says which process writes it"
+        for name in others:
+            (folder / name).write_text("not ours to remove")
+        assert run(capsys, "export", "-o", str(folder / "pages.md"))[0] == 0
+        assert sorted(p.name for p in folder.iterdir()) == sorted(["pages.md", *others])
+
+
+def slow_lp(tmp_path: Path) -> tuple[Path, Path]:
+    """A PATH whose ``lp`` says where it was given the PDF (and how private that is), then hangs."""
+    folder = tmp_path / "slow-bin"
+    folder.mkdir()
+    mark = tmp_path / "lp-started"
+    fake_tool(folder, "lp", f"""
+        for last; do :; done
+        stat -c '%a %U' "$(dirname "$last")" "$last" > {mark}.tmp && mv {mark}.tmp {mark}
+        exec sleep 120
+    """)
+    return folder, mark
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_print_killed_while_lp_runs_leaves_no_pdf_behind(home, tmp_path, signum):
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    bin_folder, mark = slow_lp(tmp_path)
+    with reaped([]) as processes:
+        printing = safeground_process(home, "print", "--printer", "Office", stderr=subprocess.PIPE,
+                                      env={"TMPDIR": str(temp), "PATH": f"{bin_folder}{os.pathsep}{os.environ['PATH']}"})
+        processes.append(printing)
+        wait_for(mark.exists, "lp to be called")
+        folder_mode, file_mode = mark.read_text().split("\n")[:2]
+        assert folder_mode.split()[0] == "700" and file_mode.split()[0] == "600", "a private folder, a private file"
+        os.kill(printing.pid, signum)
+        assert printing.wait(timeout=60) == -signum
+    assert list(temp.iterdir()) == [], "the PDF of the answers is gone"
+
+
+def test_a_pdf_left_by_a_killed_print_is_removed_by_the_next_print(home, tmp_path, fake_cups, capsys, monkeypatch):
+    import tempfile
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    bin_folder, mark = slow_lp(tmp_path)
+    with reaped([]) as processes:
+        printing = safeground_process(home, "print", "--printer", "Office", stderr=subprocess.PIPE,
+                                      env={"TMPDIR": str(temp), "PATH": f"{bin_folder}{os.pathsep}{os.environ['PATH']}"})
+        processes.append(printing)
+        wait_for(mark.exists, "lp to be called")
+        printing.kill()
+        assert printing.wait(timeout=60) == -signal.SIGKILL
+    assert len(list(temp.iterdir())) == 1
+    someone_elses = temp / "safeground-print-1-abcd1234"  # pid 1 is always running
+    someone_elses.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    assert run(capsys, "print")[0] == 0
+    assert list(temp.iterdir()) == [someone_elses]

@@ -119,12 +119,16 @@ def test_print_round_trip_through_cups_pdf(cups_printer, tmp_path):
     data_dir = tmp_path / "data"
     write_progress(data_dir, workbook, progress)
 
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+
     since = time.time()
     result = subprocess.run(
         [sys.executable, "-m", "safeground", "--data-dir", str(data_dir), "print", "--printer", cups_printer],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True, text=True, timeout=120, check=False, env={**os.environ, "TMPDIR": str(temp)},
     )
     assert result.returncode == 0, result.stderr
+    assert list(temp.iterdir()) == [], "the private PDF is gone once CUPS has it"
     match = re.match(rf"Sent to printer {re.escape(cups_printer)} as job ({re.escape(cups_printer)}-(\d+)) ", result.stdout)
     assert match, result.stdout
 

@@ -5,12 +5,13 @@ The app and the command line call these:
 - :func:`build_document` picks the pages and turns the answers into a :class:`PrintDocument`
   (format-neutral: the review screen can show it as it is).
 - :func:`render` makes one format's bytes from a document; :func:`export_to_file` does it all and
-  writes the file (atomically, readable by its owner only).
+  writes the file (atomically, readable by its owner only, never over an existing file unless
+  asked, straight into a pipe or device: see :mod:`safeground.export.output`).
 - :func:`print_pages` renders a PDF and sends it to a CUPS printer; :func:`list_printers` and
   :func:`default_printer` feed a print dialog.
 
 Failures are :class:`ExportError` (its subclasses :class:`NothingToExport`, :class:`UnknownChapter`,
-:class:`PrintingError`) with a message to show as it is. Importing this package is cheap: fpdf is
+:class:`PrintingError`, :class:`TargetExists`) with a message to show as it is. Importing this package is cheap: fpdf is
 imported only when a PDF is made, and nothing here imports Textual.
 """
 
@@ -18,13 +19,13 @@ from __future__ import annotations
 
 import importlib
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 if TYPE_CHECKING:
     from safeground.content import Workbook
+    from safeground.export.output import Target
     from safeground.export.document import (
         ExportError,
         NothingToExport,
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
         build_document,
         clean,
     )
+    from safeground.export.output import TargetExists
     from safeground.export.printing import PrintingError, Printer, PrintResult, default_printer, list_printers
     from safeground.progress import Progress
 
@@ -47,6 +49,7 @@ _LAZY = {
     **dict.fromkeys(("ExportError", "NothingToExport", "PrintDocument", "PrintPage", "UnknownChapter",
                      "build_document", "clean"), "document"),
     **dict.fromkeys(("PrintingError", "Printer", "PrintResult", "default_printer", "list_printers"), "printing"),
+    "TargetExists": "output",
 }
 
 
@@ -70,6 +73,7 @@ __all__ = [
     "Printer",
     "PrintingError",
     "Rendered",
+    "TargetExists",
     "UnknownChapter",
     "build_document",
     "clean",
@@ -102,6 +106,8 @@ class ExportResult:
     pages: int
     warnings: tuple[str, ...] = ()
     format: str = "pdf"
+    #: The file that was written when ``path`` is a link to it (the link is kept).
+    link_target: Path | None = None
 
 
 def format_for_path(path: str | os.PathLike) -> str | None:
@@ -133,21 +139,26 @@ def render(document: PrintDocument, fmt: str) -> Rendered:
     raise ExportError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
-def write_private(path: Path, data: bytes) -> None:
-    """Write ``path`` atomically, readable and writable by its owner only (0600)."""
-    from safeground.export.document import ExportError
-    from safeground.storage import atomic_write
+def write_private(path: str | os.PathLike, data: bytes, *, replace: bool = False) -> Target:
+    """Write ``data`` to ``path``: a private (0600) file put in place in one step, or straight into
+    a pipe or device. Returns where it went. Raises :class:`TargetExists` when ``path`` is a file
+    and ``replace`` is false, :class:`ExportError` for anything else that can't be written."""
+    from safeground.export.output import inspect_target
 
-    path = Path(path)
-    if path.is_dir():
-        raise ExportError(f"{path} is a folder: give a file name, like {path / 'pages.pdf'}")
-    if not path.parent.is_dir():
-        raise ExportError(f"cannot save {path}: the folder {path.parent} does not exist")
+    target = inspect_target(Path(path))
+    write_target(target, data, replace=replace)
+    return target
+
+
+def write_target(target: Target, data: bytes, *, replace: bool = False) -> None:
+    """:func:`write_private` for a target already looked at (to refuse before rendering)."""
+    from safeground.export.document import ExportError
+    from safeground.export.output import write
+
     try:
-        atomic_write(path, data, keep_backup=False)  # mkstemp makes the file 0600
-        os.chmod(path, 0o600)
+        write(target, data, replace=replace)
     except OSError as error:
-        raise ExportError(f"cannot save {path}: {error.strerror or error}") from None
+        raise ExportError(f"cannot save {target.path}: {error.strerror or error}") from None
 
 
 def export_to_file(
@@ -158,21 +169,29 @@ def export_to_file(
     chapters: Iterable[str] | None = None,
     include_drafts: bool = False,
     profile: str = DEFAULT_PROFILE,
+    *,
+    replace: bool = False,
 ) -> ExportResult:
     """Export the chosen pages to ``path`` as ``fmt`` (default: from the suffix, else PDF).
 
-    Raises :class:`NothingToExport`, :class:`UnknownChapter` or :class:`ExportError` (cannot write).
+    An existing file is replaced only with ``replace``; without it :class:`TargetExists` is raised
+    before anything is rendered. Raises :class:`NothingToExport`, :class:`UnknownChapter` or
+    :class:`ExportError` (cannot write there).
     """
     from safeground.export.document import ExportError, build_document
+    from safeground.export.output import FILE, TargetExists, inspect_target
 
     path = Path(path).expanduser()
     fmt = fmt or format_for_path(path) or "pdf"
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    target = inspect_target(path)
+    if target.kind == FILE and not replace:
+        raise TargetExists(path, target.link_target)
     document = build_document(workbook, progress, chapters, include_drafts, profile)
     rendered = render(document, fmt)
-    write_private(path, rendered.data)
-    return ExportResult(path, len(document.pages), rendered.warnings, fmt)
+    write_target(target, rendered.data, replace=replace)
+    return ExportResult(path, len(document.pages), rendered.warnings, fmt, target.link_target)
 
 
 def print_pages(
@@ -186,22 +205,23 @@ def print_pages(
     """Render the chosen pages as a PDF and send it to ``printer`` (None: the default printer).
 
     Raises :class:`PrintingError` (no CUPS, no printer, refused), :class:`NothingToExport` or
-    :class:`UnknownChapter`. The temporary PDF is private (0600) and deleted once CUPS has it.
+    :class:`UnknownChapter`. The temporary PDF is private (0600, in a 0700 folder of its own) and
+    deleted once CUPS has it, or when SIGTERM, SIGHUP or SIGINT ends the command first.
     """
     from safeground.export.document import build_document
-    from safeground.export.printing import PrintResult, check_printer_name, require_lp, submit
+    from safeground.export.output import private_folder, write_private_file
+    from safeground.export.printing import PrintingError, PrintResult, check_printer_name, require_lp, submit
 
     document = build_document(workbook, progress, chapters, include_drafts, profile)
     require_lp()  # say so before spending time on the PDF
     if printer:
         check_printer_name(printer)
     rendered = render(document, "pdf")
-    handle, name = tempfile.mkstemp(prefix="safeground-", suffix=".pdf")
-    temp = Path(name)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(rendered.data)
-        job_id, used = submit(temp, printer)
-    finally:
-        temp.unlink(missing_ok=True)
+        with private_folder() as folder:
+            pdf = folder / "pages.pdf"
+            write_private_file(pdf, rendered.data)
+            job_id, used = submit(pdf, printer)
+    except OSError as error:
+        raise PrintingError(f"cannot make the PDF to print ({error.strerror or error})") from None
     return PrintResult(job_id, used, len(document.pages), rendered.warnings)

@@ -23,7 +23,10 @@ def register(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
     export.add_argument("--format", "-f", choices=FORMAT_CHOICES,
                         help="the file format (default: from the -o file's suffix, else text)")
     export.add_argument("-o", "--output", metavar="PATH",
-                        help="the file to write (.txt .md .html .pdf); text and Markdown go to the screen without it")
+                        help="the file to write (.txt .md .html .pdf); text and Markdown go to the screen without it. "
+                             "A pipe or device (like /dev/stdout) is written into")
+    export.add_argument("--force", action="store_true",
+                        help="replace the -o file if it exists (without it, an existing file is never touched)")
     export.set_defaults(handler=_export, command_parser=export)
 
     printing = command("print", "print completed pages on a printer (through CUPS)")
@@ -42,10 +45,15 @@ def _selection(parser: argparse.ArgumentParser) -> None:
 def _fail(error: Exception) -> int:
     from safeground.export import NothingToExport
 
+    from safeground.export import TargetExists
+    from safeground.untrusted import for_terminal
+
     message = str(error)
     if isinstance(error, NothingToExport) and not error.include_drafts:
         message += "; add --include-drafts to include pages you have started"
-    print(f"{PROG}: {message}", file=sys.stderr)
+    if isinstance(error, TargetExists):
+        message += ": add --force to replace it, or choose another name"
+    print(f"{PROG}: {for_terminal(message)}", file=sys.stderr)
     return 1
 
 
@@ -76,7 +84,10 @@ def _load(args: argparse.Namespace):
 def _export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from safeground.export import DEFAULT_SUFFIX, ExportError, build_document, format_for_path, render, write_private
+    from safeground.export import DEFAULT_SUFFIX, ExportError, TargetExists, build_document, format_for_path, render
+    from safeground.export import write_target
+    from safeground.export.output import FILE, STREAM, inspect_target
+    from safeground.untrusted import for_terminal
 
     parser: argparse.ArgumentParser = args.command_parser
     output = args.output
@@ -97,19 +108,30 @@ def _export(args: argparse.Namespace) -> int:
 
     workbook, progress = _load(args)
     try:
+        target = None
+        if not to_stdout:
+            # Looked at first, so a file that is there (or a socket, a folder) is refused before
+            # any time goes into rendering.
+            target = inspect_target(Path(output).expanduser())
+            if target.kind == FILE and not args.force:
+                raise TargetExists(target.path, target.link_target)
         document = build_document(workbook, progress, args.chapters, args.include_drafts, args.profile)
         rendered = render(document, fmt)
-        if to_stdout:
+        if target is None:
             _warn(rendered.warnings)
             _write_stdout(rendered.data, binary=fmt == "pdf")
             return 0
-        path = Path(output).expanduser()
-        write_private(path, rendered.data)
+        write_target(target, rendered.data, replace=args.force)
     except ExportError as error:
         return _fail(error)
     _warn(rendered.warnings)
+    if target.kind == STREAM:
+        return 0  # as with -o -: the pages are all that goes into a pipe, and /dev/stdout may be one
     pages = len(document.pages)
-    print(f"Saved {pages} page{'s' if pages != 1 else ''} to {path}")
+    where = for_terminal(target.real)
+    if target.link_target is not None:
+        where += f" (through the link {for_terminal(target.path)})"
+    print(f"Saved {pages} page{'s' if pages != 1 else ''} to {where}")
     print(PRIVACY_NOTE)
     return 0
 

@@ -1,7 +1,12 @@
 """Print or save: which chapters, drafts or not, and where to (a printer, or a file in a format).
 
 Printing and rendering run on a worker thread (a PDF takes a moment, ``lp`` may wait on CUPS), so
-the dialog stays responsive; a notice names the print job or the saved file afterwards.
+the dialog stays responsive; a notice names the print job or the saved file afterwards. A file that
+is already there is replaced only after asking (:class:`ConfirmReplace`).
+
+Paths, printer names and error messages come from outside: every notice and label holding them is
+plain text (``markup=False``, ``Content``), since a folder named ``notes[/]`` is not markup, and
+control characters in them are drawn as stand-ins.
 """
 
 from __future__ import annotations
@@ -18,9 +23,11 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Select, SelectionList, Static
 
+from safeground.untrusted import for_terminal
+
 if TYPE_CHECKING:
     from safeground.app import SafeGroundApp
-    from safeground.export import Printer
+    from safeground.export import Printer, TargetExists
 
 FORMAT_CHOICES = [("PDF", "pdf"), ("Web page (HTML)", "html"), ("Markdown", "markdown"), ("Plain text", "text")]
 SUFFIX = {"pdf": ".pdf", "html": ".html", "markdown": ".md", "text": ".txt"}
@@ -93,7 +100,8 @@ class PrintDialog(ModalScreen[None]):
         self.printers = printers
         select = self.query_one("#print-printer", Select)
         if printers:
-            select.set_options([(p.name + (" (default)" if p.is_default else ""), p.name) for p in printers])
+            select.set_options([(Content(for_terminal(p.name) + (" (default)" if p.is_default else "")), p.name)
+                                for p in printers])
             select.value = printers[0].name
             select.prompt = "Printer"
         else:
@@ -147,8 +155,9 @@ class PrintDialog(ModalScreen[None]):
         self.query_one("#print-go", Button).disabled = True
 
     @work(thread=True, exclusive=True, group="print-job")
-    def run_job(self, chapters: list[str], drafts: bool, *, printer: str | None, path: Path | None, fmt: str | None) -> None:
-        from safeground.export import ExportError, export_to_file, print_pages
+    def run_job(self, chapters: list[str], drafts: bool, *, printer: str | None, path: Path | None, fmt: str | None,
+                replace: bool = False) -> None:
+        from safeground.export import ExportError, TargetExists, export_to_file, print_pages
 
         session = self.safeground.session
         assert session is not None
@@ -158,20 +167,42 @@ class PrintDialog(ModalScreen[None]):
                 message, warnings = result.message + ".", result.warnings
             else:
                 assert path is not None
-                exported = export_to_file(session.workbook, session.progress, path, fmt, chapters, drafts, session.profile)
+                exported = export_to_file(session.workbook, session.progress, path, fmt, chapters, drafts,
+                                          session.profile, replace=replace)
                 pages = f"{exported.pages} page{'s' if exported.pages != 1 else ''}"
-                message, warnings = f"Saved {pages} to {exported.path}.", exported.warnings
+                where = f"{exported.link_target} (through the link {exported.path})" if exported.link_target else exported.path
+                message, warnings = f"Saved {pages} to {where}.", exported.warnings
+        except TargetExists as exists:
+            self.app.call_from_thread(self._ask_replace, exists, chapters, drafts, fmt)
+            return
         except ExportError as error:
             self.app.call_from_thread(self._failed, str(error))
             return
         self.app.call_from_thread(self._finished, message, warnings)
 
+    def _ask_replace(self, exists: "TargetExists", chapters: list[str], drafts: bool, fmt: str | None) -> None:
+        """The file is there: replace it only if the person says so; otherwise let them pick another name."""
+        from safeground.screens.confirm_replace import ConfirmReplace
+
+        def answered(replace: bool | None) -> None:
+            if replace:
+                self.run_job(chapters, drafts, printer=None, path=exists.path, fmt=fmt, replace=True)
+                return
+            self.query_one("#print-go", Button).disabled = False
+            self.query_one("#print-path", Input).focus()
+
+        self.app.push_screen(ConfirmReplace(exists.path, exists.link_target), answered)
+
+    def _notify(self, message: str, **options) -> None:
+        """A notice that shows ``message`` as it is (it may hold a path or an answer)."""
+        self.app.notify(for_terminal(message), markup=False, **options)
+
     def _failed(self, message: str) -> None:
         self.query_one("#print-go", Button).disabled = False
-        self.app.notify(message, title="Not done", severity="warning", timeout=10)
+        self._notify(message, title="Not done", severity="warning", timeout=10)
 
     def _finished(self, message: str, warnings: tuple[str, ...]) -> None:
-        self.app.notify(message, title="Done", timeout=10)
+        self._notify(message, title="Done", timeout=10)
         for warning in warnings:
-            self.app.notify(warning, severity="warning", timeout=10)
+            self._notify(warning, severity="warning", timeout=10)
         self.dismiss(None)
