@@ -298,3 +298,48 @@ def test_a_signal_ends_the_app_even_while_its_loop_is_stuck(tmp_path, reaper, si
     assert took is not None, f"still running {limit} s after the signal"
     assert _saved_in_full(data_dir, words)
     assert _lock_is_free(data_dir)
+
+
+# -- the "already open" screen, when the other one lost its terminal ----------------------------
+
+#: A Safe Ground stuck the way the old hang left it: holding the lock, deaf to SIGHUP and SIGTERM.
+STUCK_HOLDER = r"""
+import fcntl, os, signal, sys, termios, time
+fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+for signum in (signal.SIGHUP, signal.SIGTERM):
+    signal.signal(signum, signal.SIG_IGN)
+from safeground.storage import ProgressStore
+store = ProgressStore(sys.argv[1], "default", "safe-ground")
+store.acquire_lock()
+os.write(1, b"holding\n")  # one write: its terminal is closed as soon as it is read
+while True:
+    time.sleep(1)
+"""
+SHIFT_TAB = "\x1b[Z"
+
+
+def test_a_safe_ground_whose_terminal_closed_can_be_ended_from_the_locked_screen(tmp_path, reaper):
+    data_dir = _seeded(tmp_path)
+    master, slave = os.openpty()
+    holder = subprocess.Popen([sys.executable, "-c", STUCK_HOLDER, str(data_dir)], stdin=slave, stdout=slave,
+                              stderr=slave, start_new_session=True, env=child_env(data_dir))
+    os.close(slave)
+    reaper(lambda: (_kill_group(holder.pid), holder.wait(10)))
+    seen = b""
+    while b"holding\r\n" not in seen:
+        seen += os.read(master, 1024)
+    os.close(master)  # its terminal closes; it keeps running, and keeps the lock
+    assert not _lock_is_free(data_dir)
+
+    app = _pty_app(reaper, data_dir)
+    app.wait_for("This profile is already open")
+    app.wait_for("terminal was closed")
+    app.wait_for("End that Safe Ground")
+    assert f"pid {holder.pid}" in app.text() and "Open read-only" in app.text()
+    app.write(SHIFT_TAB + SHIFT_TAB + "\r")  # from "Quit", back past "Open read-only", to "End ..."
+    app.wait_for("pages complete", timeout=15)  # SIGTERM ignored, SIGKILL after 3 s, then opened
+    assert holder.wait(5) == -signal.SIGKILL
+    lock = data_dir / "default" / "safe-ground.lock"
+    assert f"pid {app.pid}" in lock.read_text(encoding="utf-8")
+    app.signal(signal.SIGTERM)
+    assert app.wait(10) == 0

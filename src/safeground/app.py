@@ -30,7 +30,17 @@ from safeground.content import Workbook
 from safeground.loader import load_workbook
 from safeground.session import Session
 from safeground.settings import Settings
-from safeground.storage import DEFAULT_PROFILE, ProfileLocked, ProgressFileError, ProgressStore, StorageError, resolve_data_dir
+from safeground.storage import (
+    DEFAULT_PROFILE,
+    HOLDER_NO_TERMINAL,
+    LockHolder,
+    ProfileLocked,
+    ProgressFileError,
+    ProgressStore,
+    StorageError,
+    holder_state,
+    resolve_data_dir,
+)
 
 #: Two presses of Escape this close together leave at once.
 QUICK_EXIT_WINDOW = 1.0
@@ -47,6 +57,20 @@ HANGUP_GRACE = 1.0
 SIGTERM_GRACE = 2.0
 #: How long the watchdog waits for the last save before ending the process.
 WATCHDOG_SAVE_TIMEOUT = 0.6
+#: Ending a Safe Ground without a terminal: how long to wait after SIGTERM (its own SIGTERM_GRACE
+#: and watchdog save, and a margin), then after SIGKILL.
+END_HOLDER_WAIT = 3.0
+
+
+def _is_our_safeground(pid: int) -> bool:
+    """Whether ``pid`` is a Safe Ground run by this same account (never end anything else)."""
+    try:
+        if os.stat(f"/proc/{pid}").st_uid != os.getuid():
+            return False
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return b"safeground" in cmdline.read()
+    except (OSError, AttributeError):
+        return False
 
 
 class ExitWatchdog:
@@ -163,7 +187,7 @@ class SafeGroundApp(App[str]):
             self.store.acquire_lock()
             progress = self.store.load(self.workbook)
         except ProfileLocked as error:
-            self.push_screen(ProblemScreen("locked", str(error)))
+            self._show_locked(error.holder)
             return
         except ProgressFileError as error:
             self.store.release_lock()
@@ -182,6 +206,70 @@ class SafeGroundApp(App[str]):
             from safeground.screens.welcome import WelcomeScreen
 
             self.push_screen(WelcomeScreen(self.store.path), self._welcomed)
+
+    def _show_locked(self, holder: LockHolder) -> None:
+        from safeground.screens.problem import ProblemScreen, locked_message
+
+        state = holder_state(holder)
+        can_end = state == HOLDER_NO_TERMINAL and holder.pid is not None and _is_our_safeground(holder.pid)
+        self.push_screen(ProblemScreen("locked", locked_message(holder, state), holder=holder, can_end=can_end))
+
+    def open_read_only(self) -> None:
+        """Show the answers without taking the lock: nothing is written, not even settings."""
+        from safeground.screens.home import HomeScreen
+        from safeground.screens.problem import ProblemScreen
+
+        try:
+            progress = self.store.load(self.workbook)
+        except StorageError as error:  # another Safe Ground has it, so it is never moved aside here
+            self.pop_screen()
+            self.push_screen(ProblemScreen("unreadable", str(error), can_move_aside=False))
+            return
+        self.session = Session(self.workbook, self.store, progress, read_only=True)
+        self.pop_screen()
+        self._update_status()
+        self.push_screen(HomeScreen())
+        self.notify("You can read your answers here; changes can't be made or saved.", title="Read-only")
+
+    async def end_lock_holder(self, holder: LockHolder) -> None:
+        """End a Safe Ground that has no terminal any more (SIGTERM, so it saves; SIGKILL if it
+        does not leave), then open the profile as usual."""
+        pid = holder.pid
+        current = self._lock_holder()
+        if pid is None or current is None or current.pid != pid or holder_state(current) != HOLDER_NO_TERMINAL \
+                or not _is_our_safeground(pid):
+            self.pop_screen()  # something changed meanwhile: say again what holds it now
+            self.open_progress()
+            return
+        for signum, wait in ((signal.SIGTERM, END_HOLDER_WAIT), (signal.SIGKILL, END_HOLDER_WAIT)):
+            try:
+                os.kill(pid, signum)
+            except ProcessLookupError:
+                pass
+            except OSError:
+                break  # not ours to end after all
+            if await self._lock_freed(wait):
+                break
+        self.pop_screen()
+        self.open_progress()
+
+    async def _lock_freed(self, wait: float) -> bool:
+        deadline = monotonic() + wait
+        while monotonic() < deadline:
+            try:
+                self.store.acquire_lock()
+                return True
+            except ProfileLocked:
+                await asyncio.sleep(0.05)
+            except StorageError:
+                return False
+        return False
+
+    def _lock_holder(self) -> LockHolder | None:
+        try:
+            return LockHolder.parse(self.store.lock_path.read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            return None
 
     def _welcomed(self, _result: object) -> None:
         self.settings.welcomed = True
@@ -256,6 +344,8 @@ class SafeGroundApp(App[str]):
         self.sub_title = " · ".join(part for part in (state, profile) if part)
 
     def _save_settings(self) -> None:
+        if self.session is not None and self.session.read_only:
+            return  # read-only writes nothing at all
         try:
             self.settings.save(self.store.profile_dir)
         except (OSError, StorageError):
