@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import errno
+import os
+import subprocess
+import sys
 
 import pytest
-from textual.widgets import Input, RadioSet, SelectionList, TextArea
+from textual.widgets import Button, Input, RadioSet, SelectionList, TextArea
 
-from app_support import KINDS_WORKBOOK, answers, make_app, saved, settle
+from app_support import KINDS_WORKBOOK, answers, make_app, open_page, saved, settle
 from safeground.app import QUICK_EXIT
 from safeground.screens.chapter import ChapterScreen
 from safeground.screens.home import HomeScreen
@@ -16,6 +19,7 @@ from safeground.screens.support import SupportScreen
 from safeground.screens.too_small import TooSmallScreen
 from safeground.screens.welcome import WelcomeScreen
 from safeground.settings import Settings
+from safeground.storage import ProgressStore
 from safeground.widgets.scale_points import ScalePoints
 
 SIZE = (100, 30)
@@ -404,8 +408,90 @@ async def test_a_second_instance_on_the_same_profile_is_told_clearly(tmp_path):
         async with second.run_test(size=SIZE) as pilot_two:
             await pilot_two.pause()
             assert isinstance(second.screen, ProblemScreen)
-            text = str(second.screen.query_one("#problem-message").render())
-            assert "already open" in text and "--profile" in text
+            message = str(second.screen.query_one("#problem-message").render())
+            advice = str(second.screen.query_one("#problem-advice").render())
+            assert message.startswith("Another Safe Ground has it open (pid ")
+            assert "--profile" in advice and "--profile" not in message, "each thing said once"
+            buttons = [str(button.label) for button in second.screen.query(Button)]
+            assert buttons == ["Open read-only", "Quit"], "nobody's open Safe Ground is offered to be ended"
+
+
+def _locked_by(tmp_path, record: str) -> ProgressStore:
+    """Hold the profile's lock here (a second lock on the file, as another process would) and
+    make its record say ``record``."""
+    store = ProgressStore(tmp_path, "default", "safe-ground")
+    store.acquire_lock()
+    store.lock_path.write_text(record, encoding="utf-8")
+    return store
+
+
+def _no_terminal_process(*argv: str) -> subprocess.Popen:
+    """A live process with no terminal (its own session, nothing on a tty)."""
+    return subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True)
+
+
+@pytest.mark.parametrize("program", ["safeground", "other"])
+async def test_a_profile_held_by_a_safe_ground_without_a_terminal_says_so(tmp_path, program):
+    code = "import time; time.sleep(60)" + ("  # safeground" if program == "safeground" else "")
+    holder = _no_terminal_process(sys.executable, "-c", code)
+    store = _locked_by(tmp_path, f"pid {holder.pid} on {os.uname().nodename} since 2025-03-01 20:15\ntty /dev/pts/77\n")
+    try:
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            message = str(app.screen.query_one("#problem-message").render())
+            assert f"pid {holder.pid}" in message and "terminal was closed" in message
+            buttons = [str(button.label) for button in app.screen.query(Button)]
+            if program == "safeground":
+                assert buttons == ["End that Safe Ground", "Open read-only", "Quit"]
+            else:  # only a Safe Ground is ever ended from here
+                assert buttons == ["Open read-only", "Quit"]
+    finally:
+        holder.kill()
+        holder.wait()
+        store.release_lock()
+
+
+async def test_a_lock_whose_safe_ground_is_gone_says_so(tmp_path):
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    store = _locked_by(tmp_path, f"pid {ended.stdout.strip()} on {os.uname().nodename} since 2025-03-01 20:15\n")
+    try:
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            message = str(app.screen.query_one("#problem-message").render())
+            assert "no longer running" in message and "still holds its lock" in message
+            assert [str(button.label) for button in app.screen.query(Button)] == ["Open read-only", "Quit"]
+    finally:
+        store.release_lock()
+
+
+async def test_open_read_only_shows_the_answers_and_writes_nothing(tmp_path):
+    first = make_app(tmp_path)
+    async with first.run_test(size=SIZE) as pilot_one:
+        await open_page(pilot_one, first, "what-safety-is", "safety-and-security")
+        await pilot_one.press("tab", *"mine")  # past the choice, into the long answer
+        await settle(pilot_one, first)
+        assert "mine" in str(answers(tmp_path))
+        before = {p.name: p.read_bytes() for p in (tmp_path / "default").iterdir()}
+        second = make_app(tmp_path, welcomed=False)  # the first-run note would write settings
+        async with second.run_test(size=SIZE) as pilot_two:
+            await pilot_two.pause()
+            await pilot_two.click("#read-only")
+            await pilot_two.pause()
+            assert isinstance(second.screen, HomeScreen)
+            assert "Read-only" in second.sub_title
+            second.open_page("what-safety-is", "safety-and-security")
+            for _ in range(5):
+                await pilot_two.pause()
+            areas = list(second.screen.query(TextArea))
+            assert any("mine" in area.text for area in areas), "the answers are shown"
+            assert all(area.is_disabled for area in areas), "and cannot be changed"
+            await pilot_two.press(*"xyz")
+            second.theme = "textual-light"
+            await pilot_two.press("ctrl+q")
+            await pilot_two.pause()
+        assert {p.name: p.read_bytes() for p in (tmp_path / "default").iterdir()} == before
 
 
 async def test_an_unreadable_progress_file_is_kept_and_can_be_moved_aside(tmp_path):

@@ -416,7 +416,7 @@ def test_the_lock_holds_across_processes(data_dir, mini_workbook):
         store = _store(data_dir, mini_workbook)
         with pytest.raises(ProfileLocked) as caught:
             store.acquire_lock()
-        assert f"pid {child.pid}" in caught.value.holder
+        assert caught.value.holder.pid == child.pid and f"pid {child.pid}" in str(caught.value)
         # A different profile is not affected.
         with _store(data_dir, mini_workbook, profile="partner") as other:
             assert other.locked

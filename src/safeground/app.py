@@ -3,17 +3,23 @@
 What lives here is what every screen shares: the keys that work everywhere (support, quick exit,
 quit), autosave and its status line, the first-run note, the command palette's entries, and the
 handling of a progress file that is locked or cannot be read. Each screen is its own module.
+
+Leaving is guaranteed: on SIGTERM, SIGHUP or a terminal that went away (see ``terminal_input``),
+the app saves and exits as usual, and an :class:`ExitWatchdog` saves and ends the process itself
+if that has not happened within a moment, whatever Textual's shutdown is waiting for.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import select
 import signal
 import sys
+import threading
 from time import monotonic
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -24,7 +30,17 @@ from safeground.content import Workbook
 from safeground.loader import load_workbook
 from safeground.session import Session
 from safeground.settings import Settings
-from safeground.storage import DEFAULT_PROFILE, ProfileLocked, ProgressFileError, ProgressStore, StorageError, resolve_data_dir
+from safeground.storage import (
+    DEFAULT_PROFILE,
+    HOLDER_NO_TERMINAL,
+    LockHolder,
+    ProfileLocked,
+    ProgressFileError,
+    ProgressStore,
+    StorageError,
+    holder_state,
+    resolve_data_dir,
+)
 
 #: Two presses of Escape this close together leave at once.
 QUICK_EXIT_WINDOW = 1.0
@@ -34,6 +50,85 @@ AUTOSAVE_INTERVAL = 0.5
 RETRY_INTERVAL = 3.0
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 QUICK_EXIT = "quick-exit"
+#: After a hang-up, how long the usual way out (save, restore the terminal, exit) may take before
+#: the watchdog saves and ends the process; with its save, leaving takes under two seconds.
+HANGUP_GRACE = 1.0
+#: After SIGTERM the terminal is usually still there and worth restoring, so a little longer.
+SIGTERM_GRACE = 2.0
+#: How long the watchdog waits for the last save before ending the process.
+WATCHDOG_SAVE_TIMEOUT = 0.6
+#: Ending a Safe Ground without a terminal: how long to wait after SIGTERM (its own SIGTERM_GRACE
+#: and watchdog save, and a margin), then after SIGKILL.
+END_HOLDER_WAIT = 3.0
+
+
+def _is_our_safeground(pid: int) -> bool:
+    """Whether ``pid`` is a Safe Ground run by this same account (never end anything else)."""
+    try:
+        if os.stat(f"/proc/{pid}").st_uid != os.getuid():
+            return False
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return b"safeground" in cmdline.read()
+    except (OSError, AttributeError):
+        return False
+
+
+class ExitWatchdog:
+    """Ends the process a moment after it was asked to leave, if it has not left by then.
+
+    Textual's shutdown writes to the terminal and can wait forever for one that is gone; the
+    process would then keep the profile locked for good. Once armed, this daemon thread waits
+    ``grace`` seconds, then saves what is pending (``save(timeout)``), lets go of the lock
+    (``release()``) and calls ``os._exit``: 0 when everything was saved, 1 when not.
+
+    :meth:`arm` may be called from a signal handler or any thread, so it takes no lock: it only
+    sets a number and writes a byte to a pipe the thread waits on.
+    """
+
+    def __init__(self, save: Callable[[float], bool], release: Callable[[], None]):
+        self._save = save
+        self._release = release
+        self._deadline: float | None = None
+        self._wake_read, self._wake_write = os.pipe()
+        os.set_blocking(self._wake_write, False)
+        self._thread = threading.Thread(target=self._run, name="safeground-exit-watchdog", daemon=True)
+        self._thread.start()
+
+    def arm(self, grace: float) -> None:
+        """Leave within ``grace`` seconds (an earlier deadline wins over a later one)."""
+        deadline = monotonic() + grace
+        if self._deadline is None or deadline < self._deadline:
+            self._deadline = deadline
+        try:
+            os.write(self._wake_write, b"!")
+        except OSError:
+            pass  # the pipe is full: the thread has been woken already
+
+    @property
+    def armed(self) -> bool:
+        return self._deadline is not None
+
+    def close(self) -> None:
+        """Stop the thread if it was never armed (an armed one stays, in case exiting hangs)."""
+        if self._deadline is None:
+            os.close(self._wake_write)
+
+    def _run(self) -> None:
+        while self._deadline is None:
+            if not os.read(self._wake_read, 64):
+                os.close(self._wake_read)
+                return  # closed: the app left without being asked to hurry
+        while (remaining := self._deadline - monotonic()) > 0:
+            if select.select([self._wake_read], [], [], remaining)[0]:
+                os.read(self._wake_read, 64)  # an earlier deadline, perhaps
+        try:
+            saved = self._save(WATCHDOG_SAVE_TIMEOUT)
+        except BaseException:
+            saved = False
+        try:
+            self._release()
+        finally:
+            os._exit(0 if saved else 1)
 
 
 class SafeGroundApp(App[str]):
@@ -67,6 +162,9 @@ class SafeGroundApp(App[str]):
         self._loop: asyncio.AbstractEventLoop | None = None
         self._too_small: Screen | None = None
         self._started = False
+        self._leaving = False
+        #: Set by ``run_app``: makes sure the process ends after a hang-up or SIGTERM.
+        self.watchdog: ExitWatchdog | None = None
         if not animate:
             self.animation_level = "none"
 
@@ -76,11 +174,6 @@ class SafeGroundApp(App[str]):
         self._loop = asyncio.get_running_loop()
         if self.settings.theme and self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
-        for signum in (signal.SIGTERM, signal.SIGHUP):
-            try:
-                self._loop.add_signal_handler(signum, self._save_and_leave)
-            except (NotImplementedError, RuntimeError, ValueError, AttributeError):
-                pass  # not on this platform; the exit path still saves
         self.open_progress()
         self.set_interval(AUTOSAVE_INTERVAL, self._autosave_tick)
         self._started = True
@@ -94,7 +187,7 @@ class SafeGroundApp(App[str]):
             self.store.acquire_lock()
             progress = self.store.load(self.workbook)
         except ProfileLocked as error:
-            self.push_screen(ProblemScreen("locked", str(error)))
+            self._show_locked(error.holder)
             return
         except ProgressFileError as error:
             self.store.release_lock()
@@ -113,6 +206,70 @@ class SafeGroundApp(App[str]):
             from safeground.screens.welcome import WelcomeScreen
 
             self.push_screen(WelcomeScreen(self.store.path), self._welcomed)
+
+    def _show_locked(self, holder: LockHolder) -> None:
+        from safeground.screens.problem import ProblemScreen, locked_message
+
+        state = holder_state(holder)
+        can_end = state == HOLDER_NO_TERMINAL and holder.pid is not None and _is_our_safeground(holder.pid)
+        self.push_screen(ProblemScreen("locked", locked_message(holder, state), holder=holder, can_end=can_end))
+
+    def open_read_only(self) -> None:
+        """Show the answers without taking the lock: nothing is written, not even settings."""
+        from safeground.screens.home import HomeScreen
+        from safeground.screens.problem import ProblemScreen
+
+        try:
+            progress = self.store.load(self.workbook)
+        except StorageError as error:  # another Safe Ground has it, so it is never moved aside here
+            self.pop_screen()
+            self.push_screen(ProblemScreen("unreadable", str(error), can_move_aside=False))
+            return
+        self.session = Session(self.workbook, self.store, progress, read_only=True)
+        self.pop_screen()
+        self._update_status()
+        self.push_screen(HomeScreen())
+        self.notify("You can read your answers here; changes can't be made or saved.", title="Read-only")
+
+    async def end_lock_holder(self, holder: LockHolder) -> None:
+        """End a Safe Ground that has no terminal any more (SIGTERM, so it saves; SIGKILL if it
+        does not leave), then open the profile as usual."""
+        pid = holder.pid
+        current = self._lock_holder()
+        if pid is None or current is None or current.pid != pid or holder_state(current) != HOLDER_NO_TERMINAL \
+                or not _is_our_safeground(pid):
+            self.pop_screen()  # something changed meanwhile: say again what holds it now
+            self.open_progress()
+            return
+        for signum, wait in ((signal.SIGTERM, END_HOLDER_WAIT), (signal.SIGKILL, END_HOLDER_WAIT)):
+            try:
+                os.kill(pid, signum)
+            except ProcessLookupError:
+                pass
+            except OSError:
+                break  # not ours to end after all
+            if await self._lock_freed(wait):
+                break
+        self.pop_screen()
+        self.open_progress()
+
+    async def _lock_freed(self, wait: float) -> bool:
+        deadline = monotonic() + wait
+        while monotonic() < deadline:
+            try:
+                self.store.acquire_lock()
+                return True
+            except ProfileLocked:
+                await asyncio.sleep(0.05)
+            except StorageError:
+                return False
+        return False
+
+    def _lock_holder(self) -> LockHolder | None:
+        try:
+            return LockHolder.parse(self.store.lock_path.read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            return None
 
     def _welcomed(self, _result: object) -> None:
         self.settings.welcomed = True
@@ -187,6 +344,8 @@ class SafeGroundApp(App[str]):
         self.sub_title = " · ".join(part for part in (state, profile) if part)
 
     def _save_settings(self) -> None:
+        if self.session is not None and self.session.read_only:
+            return  # read-only writes nothing at all
         try:
             self.settings.save(self.store.profile_dir)
         except (OSError, StorageError):
@@ -253,9 +412,42 @@ class SafeGroundApp(App[str]):
 
     def _save_and_leave(self) -> None:
         """SIGTERM or SIGHUP (the terminal closed): save everything and exit cleanly."""
+        if self._leaving:
+            return
+        self._leaving = True
         if self.session is not None:
             self.session.save_and_wait(timeout=3.0)
         self.exit()
+
+    def leave_soon(self, grace: float) -> None:
+        """Asked to leave (a signal, or the terminal went away): save and exit on the app's loop,
+        and have the watchdog end the process after ``grace`` seconds if that gets stuck.
+
+        Safe from a signal handler and from any thread: it takes no lock."""
+        if self.watchdog is not None:
+            self.watchdog.arm(grace)
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            try:
+                loop.call_soon_threadsafe(self._save_and_leave)
+            except RuntimeError:
+                pass  # the loop is closing: the app is already on its way out
+
+    def terminal_gone(self, how: str = "") -> None:
+        """The terminal was hung up (seen by the driver, or SIGHUP): nothing more can be shown."""
+        self.leave_soon(HANGUP_GRACE)
+
+    def save_for_watchdog(self, timeout: float) -> bool:
+        """From the watchdog's thread while the app's loop is stuck: save what is pending.
+        True when everything is on disk."""
+        session = self.session
+        if session is None:
+            return True
+        try:
+            return session.save_and_wait(timeout)
+        except Exception:  # the loop changed the answers while they were read: save the last copy
+            saver = session.saver
+            return saver is None or (saver.flush(timeout) and not session.unsaved)
 
     async def action_quit(self) -> None:
         session = self.session
@@ -342,15 +534,42 @@ def run_app(workbook_dir: str | None = None, data_dir: str | None = None, profil
     workbook = load_workbook(workbook_dir)
     store = ProgressStore(resolve_data_dir(data_dir), profile, workbook.id)
     app = SafeGroundApp(workbook, store)
-    from safeground.terminal_input import harden_terminal_input
+    from safeground.terminal_input import harden_terminal_input, on_terminal_gone
 
     harden_terminal_input()  # stray bytes and escapes in pastes must not stop the app or act as keys
-    result = app.run()
+    app.watchdog = ExitWatchdog(app.save_for_watchdog, store.release_lock)
+    on_terminal_gone(app.terminal_gone)
+    previous = _leave_on_signals(app)
+    try:
+        result = app.run()
+    finally:
+        on_terminal_gone(None)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        app.watchdog.close()
     if result == QUICK_EXIT and sys.stdout.isatty():
         # Leave a blank terminal: clear the screen and, where the terminal supports it, scrollback.
         sys.stdout.write("\x1b[H\x1b[2J\x1b[3J")
         sys.stdout.flush()
     return app.return_code or 0
+
+
+def _leave_on_signals(app: SafeGroundApp) -> dict[int, object]:
+    """SIGHUP and SIGTERM make the app save and leave; returns the handlers they had before.
+
+    These are Python handlers (``signal.signal``), not the event loop's: Python runs them on the
+    main thread between two steps of whatever it is doing, even while the loop is stuck waiting
+    (for a terminal that is gone, say), where a handler the loop runs would never run."""
+    graces = {getattr(signal, "SIGHUP", None): HANGUP_GRACE, signal.SIGTERM: SIGTERM_GRACE}
+    previous: dict[int, object] = {}
+    for signum, grace in graces.items():
+        if signum is None:
+            continue  # Windows has no SIGHUP
+        try:
+            previous[signum] = signal.signal(signum, lambda _signum, _frame, grace=grace: app.leave_soon(grace))
+        except (ValueError, OSError):  # not the main thread, or not this platform
+            pass
+    return previous
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m safeground` is the supported way

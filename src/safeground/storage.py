@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -48,16 +49,115 @@ class ProgressFileError(StorageError):
         super().__init__(f"{place}: {message}")
 
 
+# -- who holds a profile's lock ---------------------------------------------------------------
+
+#: What :func:`holder_state` can say about the process that holds a profile's lock.
+HOLDER_RUNNING = "running"  # in a terminal (or no way to tell otherwise): someone may be using it
+HOLDER_NO_TERMINAL = "no-terminal"  # alive, but the terminal it had is gone: nobody can use it
+HOLDER_GONE = "gone"  # the recorded process is not running; something else keeps the lock
+HOLDER_ELSEWHERE = "elsewhere"  # another computer (a shared folder): nothing here can tell
+
+
+@dataclass(frozen=True)
+class LockHolder:
+    """Who holds a profile's lock, as the lock file records it.
+
+    The file's first line is for people (``pid 4242 on laptop since 2025-03-01 20:15``); the
+    next ones let :func:`holder_state` tell a Safe Ground someone is using from one whose terminal
+    was closed (``tty``) and from an unrelated process that got the same pid later (``started``).
+    """
+
+    pid: int | None = None
+    host: str = ""
+    since: str = ""
+    tty: str = ""
+    started: str = ""
+
+    @classmethod
+    def this_process(cls) -> "LockHolder":
+        return cls(os.getpid(), _host_name(), f"{datetime.now():%Y-%m-%d %H:%M}", _own_tty(), _proc_stat(os.getpid())[1])
+
+    @classmethod
+    def parse(cls, text: str) -> "LockHolder":
+        """Read a lock file's record; anything it cannot read is left empty."""
+        lines = text.splitlines()
+        first = re.match(r"pid (\d+) on (\S+) since (.+)", lines[0].strip()) if lines else None
+        extra = dict(line.strip().partition(" ")[::2] for line in lines[1:] if line.strip())
+        if first is None:
+            return cls(tty=extra.get("tty", ""), started=extra.get("started", ""))
+        return cls(int(first.group(1)), first.group(2), first.group(3), extra.get("tty", ""), extra.get("started", ""))
+
+    def record(self) -> str:
+        lines = [str(self)] + [f"{key} {value}" for key, value in (("tty", self.tty), ("started", self.started)) if value]
+        return "\n".join(lines) + "\n"
+
+    def __str__(self) -> str:
+        if self.pid is None:
+            return "another process"
+        return f"pid {self.pid} on {self.host} since {self.since}"
+
+
+def holder_state(holder: LockHolder) -> str:
+    """What the process holding a lock is doing now: one of the HOLDER_* values."""
+    if holder.pid is None or (holder.host and holder.host != _host_name()):
+        return HOLDER_ELSEWHERE
+    tty_nr, started = _proc_stat(holder.pid)
+    if tty_nr is None:
+        if os.path.isdir("/proc"):
+            return HOLDER_GONE
+        try:  # no /proc (macOS): only whether the pid exists
+            os.kill(holder.pid, 0)
+        except ProcessLookupError:
+            return HOLDER_GONE
+        except OSError:
+            pass
+        return HOLDER_RUNNING
+    if holder.started and started and holder.started != started:
+        return HOLDER_GONE  # the pid now belongs to a process that started later
+    if holder.tty and tty_nr == 0:
+        return HOLDER_NO_TERMINAL  # the kernel lets go of a terminal it hung up
+    return HOLDER_RUNNING
+
+
+def _host_name() -> str:
+    return os.uname().nodename if hasattr(os, "uname") else os.environ.get("COMPUTERNAME", "this computer")
+
+
+def _own_tty() -> str:
+    for descriptor in (0, 1, 2):
+        try:
+            return os.ttyname(descriptor)
+        except OSError:
+            continue
+    return ""
+
+
+def _proc_stat(pid: int) -> tuple[int | None, str]:
+    """(its controlling terminal's number, 0 for none; when it started) from /proc/<pid>/stat,
+    or (None, "") when there is no such process or no /proc."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8", errors="replace") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()  # the name before ")" may hold spaces
+        if fields[0] == "Z":
+            return None, ""  # a zombie: ended, only waiting for its parent
+        return int(fields[4]), fields[19]
+    except (OSError, IndexError, ValueError):
+        return None, ""
+
+
 class ProfileLocked(StorageError):
     """Another Safe Ground already has this profile open."""
 
-    def __init__(self, path: Path, holder: str):
+    def __init__(self, path: Path, holder: LockHolder):
         self.path = path
         self.holder = holder
         super().__init__(
             f"this profile is already open in another Safe Ground ({holder}). "
             "Close that one first, or use --profile NAME for a separate set of answers."
         )
+
+
+# -----------------------------------------------------------------------------------------------
 
 
 def default_data_dir() -> Path:
@@ -257,13 +357,12 @@ class ProgressStore:
         descriptor = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         stream = os.fdopen(descriptor, "r+", encoding="utf-8")
         if not _try_lock(stream):
-            holder = stream.read().strip() or "another process"
+            holder = LockHolder.parse(stream.read())
             stream.close()
             raise ProfileLocked(self.lock_path, holder)
         stream.seek(0)
         stream.truncate()
-        host = os.uname().nodename if hasattr(os, "uname") else os.environ.get("COMPUTERNAME", "this computer")
-        stream.write(f"pid {os.getpid()} on {host} since {datetime.now():%Y-%m-%d %H:%M}\n")
+        stream.write(LockHolder.this_process().record())
         stream.flush()
         self._lock_stream = stream
         self.remove_stale_temp_files()

@@ -83,6 +83,9 @@ class ChapterScreen(Screen):
         for field in page.fields:
             widgets.append(widget_for(field, progress.usable(self.chapter.id, page.id, field)))
         await container.mount_all(widgets)
+        if session.read_only:  # opened to look only: nothing typed here could be saved
+            for widget in container.query(FieldWidget):
+                widget.disabled = True
         container.scroll_home(animate=False)
         self._refresh_marks()
         target = field_id if field_id and page.field(field_id) else progress.first_unanswered(self.chapter.id, page)

@@ -2,6 +2,10 @@
 
 Said plainly, with the file named, and with the ways forward as buttons. The file itself is never
 changed here, except by "Move it aside", which renames it and keeps every byte.
+
+A locked profile says who holds it and what that one is doing (see ``storage.holder_state``): a
+Safe Ground whose terminal was closed can be ended from here, and any profile can be opened
+read-only, to look without writing.
 """
 
 from __future__ import annotations
@@ -14,7 +18,13 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Label, Static
 
-from safeground.storage import StorageError
+from safeground.storage import (
+    HOLDER_ELSEWHERE,
+    HOLDER_GONE,
+    HOLDER_NO_TERMINAL,
+    LockHolder,
+    StorageError,
+)
 
 if TYPE_CHECKING:
     from safeground.app import SafeGroundApp
@@ -26,8 +36,7 @@ TITLES = {
 }
 
 ADVICE = {
-    "locked": "Close the other Safe Ground first, then open this one again. Two partners on one computer "
-    "can each use their own profile: safeground --profile NAME.",
+    "locked": "Two partners on one computer can each use their own profile: safeground --profile NAME.",
     "unreadable": "Nothing was changed: the file is exactly as it was. You can fix it in a text editor "
     "(the .bak file beside it holds the version before the last save), or move it aside and start fresh. "
     "Moving it aside keeps the file under a new name.",
@@ -35,11 +44,31 @@ ADVICE = {
 }
 
 
+def locked_message(holder: LockHolder, state: str) -> str:
+    """One sentence: who has the profile open, and what that one is doing now."""
+    who = f"pid {holder.pid}, since {holder.since}"
+    if holder.pid is None:
+        return "Another program holds this profile's lock, and it doesn't say which."
+    if state == HOLDER_ELSEWHERE:
+        return f"Safe Ground on {holder.host} has it open ({who}). Close it there to use it here."
+    if state == HOLDER_GONE:
+        return (f"The Safe Ground that opened it ({who}) is no longer running, "
+                "but something else on this computer still holds its lock.")
+    if state == HOLDER_NO_TERMINAL:
+        return (f"Another Safe Ground has it open ({who}), but its terminal was closed, "
+                "so nobody can use it any more.")
+    return f"Another Safe Ground has it open ({who}). Close that one to use it here."
+
+
 class ProblemScreen(Screen):
-    def __init__(self, kind: str, message: str) -> None:
+    def __init__(self, kind: str, message: str, *, holder: LockHolder | None = None, can_end: bool = False,
+                 can_move_aside: bool = True) -> None:
         super().__init__()
         self.kind = kind
         self.message = message
+        self.holder = holder
+        self.can_end = can_end
+        self.can_move_aside = can_move_aside
 
     @property
     def safeground(self) -> "SafeGroundApp":
@@ -51,17 +80,28 @@ class ProblemScreen(Screen):
             yield Static(Content(self.message), id="problem-message")
             yield Static(Content(ADVICE[self.kind]), id="problem-advice")
             with Horizontal(classes="dialog-buttons"):
-                if self.kind == "unreadable":
+                if self.kind == "unreadable" and self.can_move_aside:
                     yield Button("Move it aside and start fresh", id="move-aside", variant="warning")
+                if self.can_end:
+                    yield Button("End that Safe Ground", id="end-holder", variant="warning")
+                if self.kind == "locked":
+                    yield Button("Open read-only", id="read-only")
                 yield Button("Quit", id="quit", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#quit", Button).focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         if event.button.id == "quit":
             self.app.exit()
+        elif event.button.id == "read-only":
+            self.safeground.open_read_only()
+        elif event.button.id == "end-holder" and self.holder is not None:
+            for button in self.query(Button):
+                button.disabled = True
+            self.query_one("#problem-message", Static).update(Content("Ending the other Safe Ground…"))
+            await self.safeground.end_lock_holder(self.holder)
         elif event.button.id == "move-aside":
             try:
                 moved = self.safeground.start_fresh()
