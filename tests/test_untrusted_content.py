@@ -204,3 +204,40 @@ async def test_a_save_failure_in_a_folder_named_like_markup_is_shown_and_the_ans
         await _wait_for(pilot, lambda: app.sub_title.startswith("Saved"), "saved again")
         await _wait_for(pilot, lambda: "Your answers are saved again." in drawn(app), "the notice that says so")
     assert answers(data_dir, "kinds")["kinds"]["text"]["name"] == "Sam"
+
+
+async def test_saving_a_copy_to_a_path_named_like_markup_when_quitting(tmp_path, monkeypatch):
+    """The unsaved-answers dialog names the path typed for the copy in its notices: a path with
+    "[/]" in it ended the app there too, with the answers unsaved."""
+    import errno
+
+    import safeground.autosave as autosave
+    from textual.widgets import Input
+
+    from safeground.screens.unsaved import UnsavedScreen
+
+    def failing_write(path, data, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(autosave, "atomic_write", failing_write)
+    app = make_app(tmp_path / "data", workbook_dir=KINDS_WORKBOOK)
+    blocked = tmp_path / "[/] not a folder"  # "[" is a folder; "] not a folder" a file in it
+    blocked.parent.mkdir()
+    blocked.write_text("a file", encoding="utf-8")
+    copy = tmp_path / "copies [/x]" / "[b]copy.toml"
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        app.open_page("kinds", "text")
+        await _wait_for(pilot, lambda: isinstance(app.focused, Input), "the page")
+        await pilot.press(*"precious", "ctrl+q")
+        await _wait_for(pilot, lambda: isinstance(app.screen, UnsavedScreen), "the unsaved dialog")
+        monkeypatch.undo()  # the copy goes through the real writer
+        app.screen.query_one("#export-path", Input).value = str(blocked / "copy.toml")
+        await pilot.click("#export")
+        notices = lambda: "\n".join(toast.render().plain for toast in app.screen.query(Toast))  # noqa: E731
+        await _wait_for(pilot, lambda: "Couldn't write" in notices(), "the notice")
+        assert f"Couldn't write {blocked / 'copy.toml'}: File exists" in notices()
+        assert app.is_running and isinstance(app.screen, UnsavedScreen)
+        app.screen.query_one("#export-path", Input).value = str(copy)
+        await pilot.click("#export")
+        await pilot.pause()
+    assert "precious" in copy.read_text(encoding="utf-8")
