@@ -474,3 +474,87 @@ def test_commands_without_a_screen_do_not_import_textual(data_dir, tmp_path, arg
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["textual"] == [], f"{args} imported {report['textual']}"
     assert report["code"] in (0, 1)
+
+
+# -- text from outside never reaches the terminal raw ----------------------------------------------
+
+#: Control characters as a terminal would meet them, newlines aside (every command prints lines).
+_RAW_CONTROL = __import__("re").compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+#: As TOML escapes: a clipboard write (OSC 52), a screen wipe, the C1 CSI and a bell.
+_HOSTILE_TOML = ["\\u001b]52;c;aGVsbG8=\\u0007", "\\u001b[2J", "\\u009b31m", "\\u0007"]
+
+
+def _raw_controls(*outputs: str) -> list[str]:
+    return [match for output in outputs for match in _RAW_CONTROL.findall(output)]
+
+
+def test_check_refuses_a_hostile_workbook_folder_naming_every_place(data_dir, tmp_path, mini_dir):
+    """A therapist's or downloaded folder with escape sequences in its titles, ids, labels and
+    prompts: each is a problem with file:line, and none of them reaches the terminal."""
+    edits = [
+        ("workbook.toml", 'title = "Mini Workbook'),
+        ("01-first.toml", 'title = "First chapter'),
+        ("01-first.toml", 'id = "words'),
+        ("01-first.toml", 'prompt = "A name?'),
+        ("01-first.toml", 'label = "Calm'),
+        ("01-first.toml", 'label = "I feel heard'),
+    ]
+    expected = []
+    for (name, old), escape in zip(edits, _HOSTILE_TOML * 2):
+        path = mini_dir / name
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace(old, old + escape, 1), encoding="utf-8")
+        expected.append(f"{path}:{text[: text.index(old)].count(chr(10)) + 1}: ")
+    result = run("check", str(mini_dir), data_dir=data_dir, cwd=tmp_path)
+    assert result.returncode == 1
+    _no_traceback(result)
+    lines = result.stderr.splitlines()
+    assert lines[-1] == f"{len(edits)} problems in {mini_dir}"
+    for place in expected:
+        assert any(line.startswith(place) and "holds a control character" in line for line in lines), place
+    assert _raw_controls(result.stdout, result.stderr) == []
+    for command in (["status"], ["where"], ["status", "--json"]):  # and the one-line refusal
+        refused = run("--workbook", str(mini_dir), *command, data_dir=data_dir, cwd=tmp_path)
+        assert refused.returncode == 1 and "holds a control character" in refused.stderr
+        assert _raw_controls(refused.stdout, refused.stderr) == []
+
+
+def test_status_where_and_check_print_hostile_paths_and_progress_files_cleaned(tmp_path, mini_dir):
+    """A data folder named with escape sequences, and a progress file edited by hand to hold them
+    in the ids of answers the workbook no longer has: shown as stand-ins (␛), never obeyed."""
+    data_dir = tmp_path / "data\x1b]52;c;aGk=\x07\x1b[2J\x9b"
+    _save_mini_progress(data_dir, mini_dir)
+    progress = data_dir / "default" / "mini.toml"
+    progress.write_text(
+        progress.read_text(encoding="utf-8") + '\n[answers."gone\\u001b[2J"."\\u009b31m"]\n"x\\u0007" = "kept"\n',
+        encoding="utf-8",
+    )
+    status = run("--workbook", str(mini_dir), "status", data_dir=data_dir, cwd=tmp_path)
+    assert status.returncode == 0, status.stderr
+    assert "gone␛[2J" in status.stdout and "Progress file: " in status.stdout
+    as_json = run("--workbook", str(mini_dir), "status", "--json", data_dir=data_dir, cwd=tmp_path)
+    assert json.loads(as_json.stdout)["progress_file"] == str(progress), "JSON keeps the data exactly"
+    where = run("--workbook", str(mini_dir), "where", data_dir=data_dir, cwd=tmp_path)
+    assert "data␛]52;c;aGk=␇␛[2J\ufffd" in where.stdout
+    hostile_folder = Path(str(mini_dir) + "\x1b[2J")
+    mini_dir.rename(hostile_folder)
+    check = run("check", str(hostile_folder), data_dir=data_dir, cwd=tmp_path)
+    assert check.returncode == 0 and check.stdout.endswith("␛[2J: OK (Mini Workbook, 2 chapters, 5 pages, 9 questions)\n")
+    for result in (status, as_json, where, check):
+        _no_traceback(result)
+        assert _raw_controls(result.stdout, result.stderr) == [], result.stdout
+
+
+def test_errors_naming_hostile_paths_are_printed_cleaned(tmp_path, mini_dir):
+    data_dir = tmp_path / "data\x1b]0;pwned\x07"
+    store = _save_mini_progress(data_dir, mini_dir)
+    store.path.write_text("not = [valid", encoding="utf-8")
+    broken = run("--workbook", str(mini_dir), "status", data_dir=data_dir, cwd=tmp_path)
+    assert broken.returncode == 1
+    assert "data␛]0;pwned␇" in broken.stderr
+    assert "\n  Nothing was changed" in broken.stderr, "a message of several lines keeps its lines"
+    missing = run("--workbook", str(tmp_path / "no\x9bwhere"), "status", data_dir=data_dir, cwd=tmp_path)
+    assert missing.returncode == 1 and "no\ufffdwhere" in missing.stderr
+    for result in (broken, missing):
+        _no_traceback(result)
+        assert _raw_controls(result.stdout, result.stderr) == [], result.stderr

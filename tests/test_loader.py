@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from conftest import MINI_WORKBOOK_DIR, write_workbook
 from safeground.content import FIELD_KINDS
 from safeground.kinds import COMMON_KEYS, KINDS
+from safeground.untrusted import CONTROL
 from safeground.loader import (
     ID_PATTERN,
     Problem,
@@ -639,3 +640,115 @@ def test_a_file_cut_short_names_its_last_line(tmp_path):
     invalid = next(p for p in _problems(folder) if "is not valid TOML" in p.message)
     assert invalid.line == cut.count("\n") + 1
     assert "end of document" not in invalid.message
+
+
+# -- control characters: a workbook folder is untrusted --------------------------------------------
+
+#: What a hostile folder holds, as TOML escapes (TOML itself refuses raw C0 characters): a write
+#: to the clipboard (OSC 52), a screen wipe, the one-byte C1 "CSI" and a bell.
+HOSTILE = {
+    "OSC 52": ("\\u001b]52;c;aGVsbG8=\\u0007", 0x1B),
+    "ESC[2J": ("\\u001b[2J", 0x1B),
+    "C1 CSI": ("\\u009b31m", 0x9B),
+    "BEL": ("\\u0007", 0x07),
+}
+#: (file, text to replace, where the problem is, the key): titles, ids, labels, prompts, lists.
+HOSTILE_PLACES = [
+    ("workbook.toml", 'title = "Mini Workbook', "", "title"),
+    ("workbook.toml", 'version = "2.0', "", "version"),
+    ("workbook.toml", 'chapters = ["first", "second', "", "chapters"),
+    ("01-first.toml", 'title = "First chapter', "", "title"),
+    ("01-first.toml", 'summary = "Words, picks', "", "summary"),
+    ("01-first.toml", 'id = "words', "pages[1]", "id"),
+    ("01-first.toml", 'title = "Words', 'pages[1] (id "words")', "title"),
+    ("01-first.toml", 'prompt = "A name?', 'pages[1].fields[1] (id "name")', "prompt"),
+    ("01-first.toml", 'placeholder = "A name', 'pages[1].fields[1] (id "name")', "placeholder"),
+    ("01-first.toml", 'label = "Calm', 'pages[2].fields[1].options[1] (id "calm")', "label"),
+    ("01-first.toml", 'min_label = "Far', 'pages[3].fields[1] (id "closeness")', "min_label"),
+    ("01-first.toml", 'label = "I feel heard', 'pages[3].fields[2].statements[1] (id "heard")', "label"),
+    ("support.toml", 'name = "National Domestic', 'resources[1] (id "domestic-violence-hotline")', "name"),
+    ("support.toml", 'contact = "Call or text 988', 'resources[2] (id "988-lifeline")', "contact"),
+    ("support.toml", 'emergency = "If you are', "", "emergency"),
+]
+
+
+def _hostile_folder(tmp_path: Path) -> Path:
+    folder = _copy_mini(tmp_path)
+    shutil.copy(builtin_workbook_dir() / "support.toml", folder / "support.toml")
+    return folder
+
+
+@pytest.mark.parametrize("sequence", sorted(HOSTILE))
+@pytest.mark.parametrize(("name", "old", "where", "key"), HOSTILE_PLACES)
+def test_a_control_character_anywhere_is_refused_with_its_line(tmp_path, name, old, where, key, sequence):
+    """Escape sequences in a workbook folder reached the terminal raw: an OSC 52 in a title wrote
+    to the clipboard, ESC [2J wiped the chapter screen. Every string is checked now."""
+    folder = _hostile_folder(tmp_path)
+    escape, code = HOSTILE[sequence]
+    text = _edit(folder, name, old, old + escape)
+    # (A chapter id that is changed in the list is also "listed, but no file has it".)
+    problem = _only([p for p in _problems(folder) if "control character" in p.message])
+    assert problem.file == folder / name
+    assert problem.line == _line_of(text, old + escape)
+    assert problem.where == where
+    assert problem.message.startswith(f"'{key}' holds a control character (U+{code:04X}) at character ")
+    with pytest.raises(WorkbookError) as caught:
+        load_workbook(folder)
+    assert not CONTROL.search(str(caught.value)), "the error names the character; it never holds it"
+
+
+def test_a_control_character_in_an_id_is_reported_once_and_quoted_safely(tmp_path):
+    folder = _copy_mini(tmp_path)
+    _edit(folder, "01-first.toml", 'id = "mood"', 'id = "mood\\u001b[2J"')
+    text = _edit(folder, "01-first.toml", 'prompt = "How do you feel?"', 'prompt = ""')
+    bad_id, empty_prompt = _problems(folder)
+    assert bad_id.line == _line_of(text, 'id = "mood')
+    assert bad_id.message.startswith("'id' holds a control character (U+001B) at character 5")
+    assert "must be lowercase" not in bad_id.message, "one problem for one id"
+    assert empty_prompt.where == 'pages[2].fields[1] (id "mood␛[2J")'
+    assert not CONTROL.search(str(bad_id) + str(empty_prompt))
+
+
+def test_an_id_ending_in_a_line_break_is_refused(tmp_path):
+    # ID_PATTERN.match let "picks\n" through: "$" matches before a final line break.
+    folder = _copy_mini(tmp_path)
+    _edit(folder, "01-first.toml", 'id = "picks"', 'id = "picks\\n"')
+    problem = _only(_problems(folder))
+    assert problem.message.startswith("'id' holds a line break (U+000A) at character 6")
+
+
+def test_prose_may_hold_line_breaks_and_tabs_but_titles_may_not(tmp_path):
+    folder = _copy_mini(tmp_path)
+    _edit(folder, "01-first.toml", 'text = "A page of words."', 'text = """\nA page\n\tof words.\n"""')
+    _edit(folder, "01-first.toml", 'intro = "Some intro."', 'intro = "Some\\tintro.\\n\\nMore."')
+    _edit(folder, "workbook.toml", 'description = "A small', 'description = "A\\n\\tsmall')
+    assert _problems(folder) == []
+    text = _edit(folder, "01-first.toml", 'title = "Words"', 'title = """Two\nlines"""')
+    text = _edit(folder, "01-first.toml", 'prompt = "A name?"', 'prompt = "A\\tname?"')
+    first, second = _problems(folder)
+    assert (first.line, first.message) == (
+        _line_of(text, 'prompt = "A'), "'prompt' holds a tab (U+0009) at character 2: this text is shown on one line, so take it out"
+    )
+    assert second.line == _line_of(text, 'title = """Two')
+    assert second.message.startswith("'title' holds a line break (U+000A) at character 4")
+
+
+def test_prose_may_not_hold_other_control_characters(tmp_path):
+    folder = _copy_mini(tmp_path)
+    text = _edit(folder, "01-first.toml", 'text = "A page of words."', 'text = """\nA page\n\u0085of \\u001b]8;;x\\u001b\\\\words."""')
+    problem = _only(_problems(folder))
+    assert problem.line == _line_of(text, 'text = """')
+    assert problem.message.startswith("'text' holds a control character (U+0085)")
+
+
+def test_unknown_keys_and_bad_list_items_are_quoted_without_their_control_characters(tmp_path):
+    folder = _copy_mini(tmp_path)
+    _edit(folder, "01-first.toml", 'placeholder = "A name"', '"place\\u001b[2Jholder" = "A name"')
+    _edit(folder, "01-first.toml", 'support = ["unsafe"]', 'support = ["unsafe", "no\\u009b"]')
+    _edit(folder, "workbook.toml", '"first", "second"]', '"first", "second", "\\u001b]0;x\\u0007"]')
+    problems = _problems(folder)
+    shown = "\n".join(map(str, problems))
+    assert not CONTROL.search(shown.replace("\n", "")), shown
+    assert "unknown key 'place␛[2Jholder'" in shown
+    assert "'support' holds a control character (U+009B)" in shown
+    assert "'chapters' holds a control character (U+001B)" in shown

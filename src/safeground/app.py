@@ -24,6 +24,7 @@ from typing import Callable, Iterable
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
 
 from safeground.content import Workbook
@@ -41,6 +42,7 @@ from safeground.storage import (
     holder_state,
     resolve_data_dir,
 )
+from safeground.untrusted import for_terminal
 
 #: Two presses of Escape this close together leave at once.
 QUICK_EXIT_WINDOW = 1.0
@@ -151,7 +153,7 @@ class SafeGroundApp(App[str]):
         super().__init__()
         self.workbook = workbook
         self.store = store
-        self.title = workbook.title
+        self.title = for_terminal(workbook.title)
         self.session: Session | None = None
         self.settings = Settings.load(store.profile_dir)
         self._last_escape = 0.0
@@ -316,16 +318,18 @@ class SafeGroundApp(App[str]):
         if error is not None and not self._save_failing:
             self._save_failing = True
             reason = getattr(error, "strerror", None) or str(error)
+            # Plain text: a folder named "[/]" read as markup ended the app, losing the answers.
             self.notify(
-                f"Safe Ground couldn't save to {self.store.path.parent} ({reason}). "
-                "Your answers are safe here, and saving will be tried again.",
+                for_terminal(f"Safe Ground couldn't save to {self.store.path.parent} ({reason}). ")
+                + "Your answers are safe here, and saving will be tried again.",
                 title="Not saved yet",
                 severity="warning",
                 timeout=10,
+                markup=False,
             )
         elif error is None and self._save_failing:
             self._save_failing = False
-            self.notify("Your answers are saved again.", title="Saved")
+            self.notify("Your answers are saved again.", title="Saved", markup=False)
         self._update_status()
 
     def _update_status(self) -> None:
@@ -497,9 +501,15 @@ class SafeGroundApp(App[str]):
         yield SystemCommand("Review pages", "Your completed pages as they will print", self.action_review)
         yield SystemCommand("Print or save pages…", "To a printer, or to a PDF, web page or text file", self.action_print_dialog)
         for chapter in self.workbook.chapters:
+            # The palette reads titles and help as markup: workbook text is escaped for it.
             yield SystemCommand(
-                f"Go to chapter: {chapter.title}", chapter.summary, lambda c=chapter.id: self.open_page(c)
+                f"Go to chapter: {_palette_text(chapter.title)}", _palette_text(chapter.summary),
+                lambda c=chapter.id: self.open_page(c),
             )
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        # Every screen's title reaches the header here: workbook text, drawn with stand-ins.
+        return super().format_title(for_terminal(title), for_terminal(sub_title))
 
     # -- terminal size -----------------------------------------------------------------------
 
@@ -527,6 +537,12 @@ class SafeGroundApp(App[str]):
             self.session.close()
         else:
             self.store.release_lock()
+
+
+def _palette_text(text: str) -> str:
+    """``text`` for the command palette, which parses markup: every "[" escaped ("\\[" shows
+    "[" and leaves any backslash before it as it was), control characters as stand-ins."""
+    return for_terminal(text).replace("[", "\\[")
 
 
 def run_app(workbook_dir: str | None = None, data_dir: str | None = None, profile: str = DEFAULT_PROFILE) -> int:

@@ -3,11 +3,16 @@
 Only ``safeground`` with no command imports Textual; ``status``, ``where``, ``check`` and
 ``start-fresh`` stay light so they answer at once (a test holds us to that). Every failure is one
 clear line on stderr and exit code 1 (2 for a command line that doesn't parse), never a traceback.
+
+Whatever is printed from a workbook, a progress file, a path or an error message goes through
+:func:`~safeground.untrusted.for_terminal` first: any of them can hold escape sequences, and the
+terminal would obey them (clear the screen, write the clipboard) instead of showing them.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -16,6 +21,7 @@ from safeground import __version__
 from safeground.export.commands import register as register_export_commands
 from safeground.loader import WorkbookError, builtin_workbook_dir, check_workbook, load_workbook
 from safeground.storage import DEFAULT_PROFILE, ProgressFileError, ProgressStore, StorageError, resolve_data_dir
+from safeground.untrusted import for_terminal
 
 PROG = "safeground"
 
@@ -69,14 +75,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = getattr(args, "handler", None) or {"status": _status, "where": _where, "check": _check, "start-fresh": _start_fresh}[args.command]
         return handler(args)
     except (CommandError, StorageError) as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
+        # Several lines at times (a progress file's problem and what to do about it).
+        print(for_terminal(f"{PROG}: {error}", multiline=True), file=sys.stderr)
         return 1
     except WorkbookError as error:
         # One line: the first problem, and the command that lists them all for this very folder.
         folder = args.workbook or builtin_workbook_dir()
         count = len(error.problems)
         more = f"{count} problems" if count > 1 else "1 problem"
-        print(f"{PROG}: {error.problems[0]} ({more} in this workbook; '{PROG} check {folder}' lists them all)", file=sys.stderr)
+        print(for_terminal(f"{PROG}: {error.problems[0]} ({more} in this workbook; '{PROG} check {folder}' lists them all)"), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -138,6 +145,17 @@ def _stdout_can(text: str) -> bool:
         return False
 
 
+def _say(line: str) -> None:
+    """Print a line that holds text from a workbook, a progress file or a path."""
+    print(for_terminal(line))
+
+
+def _json_for_terminal(text: str) -> str:
+    """JSON escapes C0 controls itself; DEL and the C1 controls (which it leaves raw when
+    ensure_ascii is off) are written as escapes too. The data is the same; the terminal is safe."""
+    return re.sub("[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _status(args: argparse.Namespace) -> int:
     workbook, store, progress = _load_progress(args)
     chapters = [progress.chapter_progress(c) for c in workbook.chapters]
@@ -150,7 +168,7 @@ def _status(args: argparse.Namespace) -> int:
     if args.json:
         import json  # only for --json
 
-        print(json.dumps({
+        print(_json_for_terminal(json.dumps({
             "workbook": {"id": workbook.id, "title": workbook.title, "version": workbook.version},
             "profile": args.profile,
             "progress_file": str(store.path),
@@ -161,34 +179,35 @@ def _status(args: argparse.Namespace) -> int:
             "percent": round(100 * done / total) if total else 100,
             "resume": {"chapter": resume.chapter, "page": resume.page, "field": resume.field},
             "orphaned_answers": [{"chapter": o.chapter, "page": o.page, "field": o.field, "reason": o.reason} for o in orphans],
-        }, ensure_ascii=not _stdout_can("\u00e9\u203a\U0001f49b"), indent=2))
+        }, ensure_ascii=not _stdout_can("\u00e9\u203a\U0001f49b"), indent=2)))
         return 0
     separator = " › " if _stdout_can("›") else " > "
-    print(f"{workbook.title} ({workbook.version})" + (f" · profile {args.profile}" if args.profile != DEFAULT_PROFILE else ""))
+    _say(f"{workbook.title} ({workbook.version})" + (f" · profile {args.profile}" if args.profile != DEFAULT_PROFILE else ""))
     print()
+    # for_terminal draws each control character as one character, so the columns still line up.
     width = max(len(c.chapter.title) for c in chapters)
     for entry in chapters:
-        print(f"  {entry.chapter.title:<{width}}  {_bar(entry.fraction)}  {entry.done}/{entry.total} pages")
+        _say(f"  {entry.chapter.title:<{width}}  {_bar(entry.fraction)}  {entry.done}/{entry.total} pages")
     print()
     print(f"Overall: {round(100 * done / total) if total else 100}% ({done} of {total} pages complete)")
     if resume_chapter and resume_page:
         verb = "Continue at" if progress.has_answers else "Start at"
-        print(f"{verb}: {resume_chapter.title}{separator}{resume_page.title}")
-    print(f"Progress file: {store.path}" + ("" if store.path.exists() else " (not saved yet)"))
+        _say(f"{verb}: {resume_chapter.title}{separator}{resume_page.title}")
+    _say(f"Progress file: {store.path}" + ("" if store.path.exists() else " (not saved yet)"))
     if orphans:
         print()
         print(f"{len(orphans)} answer(s) are kept in the file but the workbook can no longer show them:")
         for orphan in orphans:
-            print(f"  {orphan.address.replace(' › ', separator)}: {orphan.reason}")
+            _say(f"  {orphan.address.replace(' › ', separator)}: {orphan.reason}")
     return 0
 
 
 def _where(args: argparse.Namespace) -> int:
     workbook_id = load_workbook(args.workbook).id
     store = _store(args, workbook_id)
-    print(f"Data folder:   {store.data_dir}")
-    print(f"Profile:       {store.profile_dir}")
-    print(f"Progress file: {store.path}")
+    _say(f"Data folder:   {store.data_dir}")
+    _say(f"Profile:       {store.profile_dir}")
+    _say(f"Progress file: {store.path}")
     return 0
 
 
@@ -197,12 +216,12 @@ def _check(args: argparse.Namespace) -> int:
     workbook, problems = check_workbook(folder)
     if problems:
         for problem in problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {folder}", file=sys.stderr)
+            print(for_terminal(problem), file=sys.stderr)
+        print(for_terminal(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {folder}"), file=sys.stderr)
         return 1
     assert workbook is not None
     fields = sum(len(p.fields) for c in workbook.chapters for p in c.pages)
-    print(f"{folder}: OK ({workbook.title}, {len(workbook.chapters)} chapters, {workbook.page_count} pages, {fields} questions)")
+    _say(f"{folder}: OK ({workbook.title}, {len(workbook.chapters)} chapters, {workbook.page_count} pages, {fields} questions)")
     return 0
 
 
@@ -210,7 +229,7 @@ def _start_fresh(args: argparse.Namespace) -> int:
     workbook = load_workbook(args.workbook)
     store = _store(args, workbook.id)
     if not store.path.exists():
-        print(f"There is no progress file yet at {store.path}: you already start fresh.")
+        _say(f"There is no progress file yet at {store.path}: you already start fresh.")
         return 0
     with store:
         if not args.force:
@@ -223,6 +242,6 @@ def _start_fresh(args: argparse.Namespace) -> int:
                     f"{store.path} is fine, so it was left in place. Add --force to set it aside anyway (it is kept either way)."
                 )
         moved = store.move_aside()
-    print(f"Your old progress file is kept at {moved}.")
+    _say(f"Your old progress file is kept at {moved}.")
     print("Safe Ground will start fresh next time you open it.")
     return 0

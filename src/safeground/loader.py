@@ -4,6 +4,14 @@ Workbooks are written by people (therapists, coaches) in a text editor, so loadi
 kind: every problem is collected, not just the first, and each one names the file, the line where
 we can find it, the table's path (``pages[2].fields[1]``, counted from 1 as people count) and what to
 change. Nothing here raises anything but :class:`WorkbookError`.
+
+A workbook folder may come from anyone (a download, a shared drive), so every string the app or a
+command could show is refused if it holds a control character: a terminal obeys those rather than
+shows them (``ESC ] 52`` writes the clipboard, ``ESC [ 2J`` wipes the screen). Only the prose keys
+(:data:`PROSE_KEYS`) may hold line breaks and tabs. The check rides on the reads every value goes
+through anyway (``string``, ``ident``), so it costs one regular-expression search per string.
+Messages that quote the author's text (an unknown key, a bad id) quote it through
+:func:`~safeground.untrusted.for_terminal`, and so does ``str(problem)``.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ from safeground.content import (
 )
 from safeground import tomlparse
 from safeground.kinds import COMMON_KEYS, KINDS
+from safeground.untrusted import find_control, for_terminal
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 WORKBOOK_FILE = "workbook.toml"
@@ -33,6 +42,9 @@ SUPPORT_FILE = "support.toml"
 MAX_SCALE_POINTS = 11
 #: A content file larger than this is not a workbook someone wrote by hand.
 MAX_FILE_BYTES = 2 * 1024 * 1024
+#: Keys whose text is shown as paragraphs, so it may hold line breaks and tabs. Everything else
+#: (ids, titles, prompts, labels, options, names) is shown on one line.
+PROSE_KEYS = frozenset({"text", "intro", "description", "help", "about", "emergency", "region_note"})
 
 
 def builtin_workbook_dir() -> Path:
@@ -57,8 +69,10 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        # Cleaned once more here: the folder's own path can hold control characters too.
         place = f"{self.file}:{self.line}" if self.line else f"{self.file}"
-        return f"{place}: {self.where}: {self.message}" if self.where else f"{place}: {self.message}"
+        text = f"{place}: {self.where}: {self.message}" if self.where else f"{place}: {self.message}"
+        return for_terminal(text)
 
 
 class WorkbookError(Exception):
@@ -168,8 +182,18 @@ def _where(path: tuple, ident: Any = None) -> str:
             parts.append(part)
     text = ".".join(parts)
     if isinstance(ident, str) and ident:
-        text += f' (id "{ident}")'
+        text += f' (id "{for_terminal(ident)}")'
     return text
+
+
+def _control_message(key: str, text: str, index: int) -> str:
+    """Why ``text`` (the value of ``key``) is refused: the character at ``index``, named by its code."""
+    code = ord(text[index])
+    what = {0x0A: "a line break", 0x09: "a tab"}.get(code, "a control character")
+    place = f"'{key}' holds {what} (U+{code:04X}) at character {index + 1}"
+    if code in (0x0A, 0x09):
+        return f"{place}: this text is shown on one line, so take it out"
+    return f"{place}: terminals obey these instead of showing them, so take it out"
 
 
 class _FileChecker:
@@ -199,7 +223,7 @@ class _FileChecker:
 
                 hint = difflib.get_close_matches(key, sorted(allowed), n=1)
                 suggestion = f"; did you mean '{hint[0]}'?" if hint else f"; allowed here: {', '.join(sorted(allowed))}"
-                self.problem(path, f"unknown key '{key}'{suggestion}", key, ident)
+                self.problem(path, f"unknown key '{for_terminal(key)}'{suggestion}", key, ident)
 
     def string(self, table: dict, path: tuple, key: str, *, required: bool = True, ident: Any = None) -> str:
         if key not in table:
@@ -210,6 +234,8 @@ class _FileChecker:
         if not isinstance(value, str):
             self.problem(path, f"'{key}' must be text in quotes, not {_type_name(value)}", key, ident)
             return ""
+        if self.control(value, path, key, ident):
+            return value
         if required and not value.strip():
             self.problem(path, f"'{key}' is empty: write something there", key, ident)
         return value
@@ -222,9 +248,11 @@ class _FileChecker:
         if not isinstance(value, str):
             self.problem(path, f"'id' must be text in quotes, like id = \"my-page\", not {_type_name(value)}", "id")
             return ""
-        if not ID_PATTERN.match(value):
-            self.problem(path, f"id \"{value}\" must be lowercase letters and digits joined by dashes, like \"my-page\"", "id")
+        # fullmatch: with match, "$" would let a trailing line break through.
+        if self.control(value, path, "id"):
             return value
+        if not ID_PATTERN.fullmatch(value):
+            self.problem(path, f"id \"{value}\" must be lowercase letters and digits joined by dashes, like \"my-page\"", "id")
         return value
 
     def integer(self, table: dict, path: tuple, key: str, default: int | None, ident: Any = None) -> int | None:
@@ -257,6 +285,14 @@ class _FileChecker:
         if not value:
             self.problem(path, f"'{key}' is empty: add at least one {what}", key, ident)
         return value
+
+    def control(self, value: str, path: tuple, key: str, ident: Any = None) -> bool:
+        """Report ``value`` if it holds a control character where ``key`` may not; True if it does."""
+        index = find_control(value, prose=key in PROSE_KEYS)
+        if index is None:
+            return False
+        self.problem(path, _control_message(key, value, index), key, ident)
+        return True
 
     def unique(self, items: list[tuple[str, tuple]], what: str) -> None:
         seen: set[str] = set()
@@ -350,8 +386,10 @@ def _load_field(check: _FileChecker, table: dict, path: tuple) -> Field | None:
         else:
             known = {o.id for o in values["options"]}
             for option_id in support:
+                if check.control(option_id, path, "support", ident):
+                    continue
                 if option_id not in known:
-                    check.problem(path, f'support lists "{option_id}", which is not one of this field\'s option ids', "support", ident)
+                    check.problem(path, f'support lists "{for_terminal(option_id)}", which is not one of this field\'s option ids', "support", ident)
             values["support"] = tuple(support)
     if "min" in rules.keys:
         low = check.integer(table, path, "min", None, ident)
@@ -475,8 +513,10 @@ def check_workbook(folder: Path) -> tuple[Workbook | None, list[Problem]]:
     if not isinstance(listed, list) or not listed or not all(isinstance(c, str) for c in listed):
         check.problem((), 'chapters must be a list of chapter ids, like chapters = ["first-chapter", "second-chapter"]', "chapters")
         listed = []
+    for chapter_id in listed:
+        check.control(chapter_id, (), "chapters")
     for duplicate in sorted({c for c in listed if listed.count(c) > 1}):
-        check.problem((), f'chapter "{duplicate}" is listed twice in chapters', "chapters")
+        check.problem((), f'chapter "{for_terminal(duplicate)}" is listed twice in chapters', "chapters")
 
     chapters: dict[str, Chapter] = {}
     unreadable: list[str] = []
@@ -489,14 +529,15 @@ def check_workbook(folder: Path) -> tuple[Workbook | None, list[Problem]]:
             continue
         chapter = _load_chapter(file, *parsed_chapter, problems)
         if chapter.id and chapter.id in chapters:
-            problems.append(Problem(file, 1, "", f'chapter id "{chapter.id}" is also used by {chapters[chapter.id].path.name}'))
+            problems.append(Problem(file, 1, "", f'chapter id "{for_terminal(chapter.id)}" is also used by {chapters[chapter.id].path.name}'))
         elif chapter.id and chapter.id not in listed:
-            problems.append(Problem(file, 1, "", f'chapter "{chapter.id}" is not listed in {WORKBOOK_FILE}: add it to chapters, or move the file out of this folder'))
+            problems.append(Problem(file, 1, "", f'chapter "{for_terminal(chapter.id)}" is not listed in {WORKBOOK_FILE}: add it to chapters, or move the file out of this folder'))
         chapters.setdefault(chapter.id, chapter)
     for chapter_id in listed:
         if chapter_id not in chapters:
             hint = f" (it may be in {', '.join(unreadable)}, which could not be read: see above)" if unreadable else ""
-            check.problem((), f'chapter "{chapter_id}" is listed, but no file in {folder} has id = "{chapter_id}"{hint}', "chapters")
+            quoted = for_terminal(chapter_id)
+            check.problem((), f'chapter "{quoted}" is listed, but no file in {for_terminal(folder)} has id = "{quoted}"{hint}', "chapters")
 
     support_file = folder / SUPPORT_FILE
     if not support_file.is_file():

@@ -13,8 +13,10 @@ from textual.events import DescendantFocus
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, Markdown, ProgressBar, Static
 
+from safeground.untrusted import for_terminal
 from safeground.widgets.base import FieldWidget
 from safeground.widgets.registry import widget_for
+from safeground.widgets.plain import plain
 
 if TYPE_CHECKING:
     from safeground.app import SafeGroundApp
@@ -61,7 +63,7 @@ class ChapterScreen(Screen):
         yield Footer()
 
     async def on_mount(self) -> None:
-        self.title = self.chapter.title
+        self.title = for_terminal(self.chapter.title)
         await self.show_page(self.page_index, self.focus_field)
 
     async def show_page(self, index: int, field_id: str | None = None) -> None:
@@ -75,11 +77,13 @@ class ChapterScreen(Screen):
         await container.remove_children()
         widgets = []
         if index == 0 and self.chapter.intro:
-            widgets.append(Markdown(self.chapter.intro, classes="chapter-intro"))
-        widgets.append(Label(Content(page.title), classes="page-title"))
+            # Markdown is read as Markdown, never as Textual markup; only its control characters
+            # need stand-ins.
+            widgets.append(Markdown(for_terminal(self.chapter.intro, multiline=True), classes="chapter-intro"))
+        widgets.append(Label(plain(page.title), classes="page-title"))
         widgets.append(Static(Content("✓ This page is complete"), classes="page-complete"))
         if page.text:
-            widgets.append(Markdown(page.text, classes="page-text"))
+            widgets.append(Markdown(for_terminal(page.text, multiline=True), classes="page-text"))
         for field in page.fields:
             widgets.append(widget_for(field, progress.usable(self.chapter.id, page.id, field)))
         await container.mount_all(widgets)
@@ -119,7 +123,7 @@ class ChapterScreen(Screen):
         )
         self.query_one("#chapter-bar", ProgressBar).update(progress=done)
         self.query_one("#previous", Button).disabled = self.page_index == 0
-        self.query_one("#next", Button).label = Content(self._next_label())
+        self.query_one("#next", Button).label = plain(self._next_label())
 
     def _next_label(self) -> str:
         if self.page_index + 1 < len(self.chapter.pages):

@@ -12,6 +12,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, ListItem, ListView, Static
 
+from safeground.widgets.plain import plain
+
 if TYPE_CHECKING:
     from safeground.app import SafeGroundApp
     from safeground.content import Chapter
@@ -83,12 +85,12 @@ class ChapterRow(ListItem):
         count = f"{mark}{self.done}/{total} pages"
         bar_width = self.BAR_WIDTH if width >= 60 else 0
         title_width = max(1, width - bar_width - self.COUNT_WIDTH - 4)
-        line = Content.styled(Content(self.chapter.title).truncate(title_width, ellipsis=True, pad=True).plain, "bold")
+        line = Content.styled(plain(self.chapter.title).truncate(title_width, ellipsis=True, pad=True).plain, "bold")
         line += Content("  ")
         if bar_width:
             line += progress_bar(self.done, total, bar_width) + Content("  ")
         line += Content.styled(count, "$success" if self.done == total else MUTED)
-        summary = Content("  " + self.chapter.summary).truncate(width, ellipsis=True)
+        summary = plain("  " + self.chapter.summary).truncate(width, ellipsis=True)
         return Content("\n").join([line, Content.styled(summary.plain, MUTED)])
 
     def show_progress(self, done: int) -> None:
@@ -149,9 +151,9 @@ class HomeScreen(Screen):
         self.title = shown(workbook.title)  # the header's, in place of the app's whole title
         yield Header()
         with VerticalScroll(id="home"):
-            yield Label(Content(shown(workbook.title)), id="home-title")
-            yield Static(Content(first_line(workbook.description)), id="home-purpose")
-            yield Button(Content(label), id="continue", variant="primary")
+            yield Label(plain(shown(workbook.title)), id="home-title")
+            yield Static(plain(first_line(workbook.description)), id="home-purpose")
+            yield Button(plain(label), id="continue", variant="primary")
             # A long workbook shows its first screenful of chapters at once and mounts the rest
             # a few rows per frame after that, so it opens as quickly as a short one.
             first = max(4, (self.app.size.height - 8) // 2 + 1)  # two lines a row, below the button
@@ -231,7 +233,7 @@ class HomeScreen(Screen):
         for row in self.query(ChapterRow):
             row.show_progress(done.get(row.chapter.id, 0))
         self.query_one(OverallProgress).show(sum(done.values()))
-        self.query_one("#continue", Button).label = Content(label)
+        self.query_one("#continue", Button).label = plain(label)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "continue":

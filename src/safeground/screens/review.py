@@ -11,6 +11,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from safeground.untrusted import for_terminal
+from safeground.widgets.plain import plain_lines
+
 if TYPE_CHECKING:
     from safeground.app import SafeGroundApp
 
@@ -46,7 +49,7 @@ class ReviewScreen(Screen):
     async def on_mount(self) -> None:
         if self.chapter_ids and len(self.chapter_ids) == 1:
             chapter = self.safeground.workbook.chapter(self.chapter_ids[0])
-            self.title = f"Review: {chapter.title}" if chapter else "Review"
+            self.title = f"Review: {for_terminal(chapter.title)}" if chapter else "Review"
         else:
             self.title = "Review"
         await self.show_pages()
@@ -79,7 +82,8 @@ class ReviewScreen(Screen):
             width = max(30, min(REVIEW_WIDTH, self.app.size.width - REVIEW_CHROME))
             for page in document.pages:
                 text = render_page(document, page, width=width).strip("\f\n")
-                widgets.append(Static(Content(text), classes="review-page" + (" -draft" if page.draft else "")))
+                # Cleaned when the document was built; drawn through plain_lines all the same.
+                widgets.append(Static(plain_lines(text), classes="review-page" + (" -draft" if page.draft else "")))
         await container.mount_all(widgets)
         container.scroll_home(animate=False)
 

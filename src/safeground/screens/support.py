@@ -5,11 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Markdown, Static
 
 from safeground.content import Support
+from safeground.untrusted import for_terminal
+from safeground.widgets.plain import plain, plain_lines
 
 
 class SupportScreen(ModalScreen[None]):
@@ -24,20 +25,20 @@ class SupportScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         support = self.support
         with Vertical(id="support-box", classes="dialog"):
-            yield Label(Content(support.title), classes="dialog-title")
+            yield Label(plain(support.title), classes="dialog-title")
             with VerticalScroll(id="support-body"):
-                yield Static(Content(support.emergency), id="support-emergency")
-                yield Markdown(support.intro, id="support-intro")
+                yield Static(plain_lines(support.emergency), id="support-emergency")
+                yield Markdown(for_terminal(support.intro, multiline=True), id="support-intro")
                 for resource in support.resources:
                     with Vertical(classes="resource"):
-                        yield Label(Content(resource.name), classes="resource-name")
-                        yield Static(Content(resource.contact), classes="resource-contact")
+                        yield Label(plain(resource.name), classes="resource-name")
+                        yield Static(plain(resource.contact), classes="resource-contact")
                         if resource.about:
-                            yield Static(Content(resource.about), classes="resource-about")
+                            yield Static(plain_lines(resource.about), classes="resource-about")
                         if resource.url:
-                            yield Static(Content(resource.url), classes="resource-url")
+                            yield Static(plain(resource.url), classes="resource-url")
                 if support.region_note:
-                    yield Static(Content(support.region_note), id="support-region")
+                    yield Static(plain_lines(support.region_note), id="support-region")
             yield Button("Close (Esc)", id="support-close", variant="primary", compact=True)
 
     def on_mount(self) -> None:

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from safeground.session import Session
+from safeground.untrusted import for_terminal
 
 
 def default_export_path() -> Path:
@@ -29,12 +30,12 @@ class UnsavedScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         error = self.session.saver.last_error if self.session.saver else None
-        reason = getattr(error, "strerror", None) or str(error or "the save did not finish")
+        reason = for_terminal(getattr(error, "strerror", None) or str(error or "the save did not finish"))
         with Vertical(id="unsaved-box", classes="dialog"):
             yield Label("Your latest answers aren't saved", classes="dialog-title")
             yield Static(
                 Content(
-                    f"Safe Ground couldn't write {self.session.store.path} ({reason}). Your answers are still "
+                    f"Safe Ground couldn't write {for_terminal(self.session.store.path)} ({reason}). Your answers are still "
                     "here. You can try again, or save a copy somewhere else and open it later."
                 )
             )
@@ -64,9 +65,11 @@ class UnsavedScreen(ModalScreen[None]):
                     path.parent.mkdir(parents=True, exist_ok=True)
                     self.session.export_unsaved(path)
                 except OSError as error:
-                    self.app.notify(f"Couldn't write {path}: {error.strerror or error}", severity="error")
+                    # A path is typed or named by someone: never markup ("[/]" would end the app).
+                    reason = error.strerror or error
+                    self.app.notify(for_terminal(f"Couldn't write {path}: {reason}"), severity="error", markup=False)
                     return
-                self.app.notify(f"A copy of your answers is saved at {path}.")
+                self.app.notify(for_terminal(f"A copy of your answers is saved at {path}."), markup=False)
                 self.app.exit()
             case "discard":
                 self.app.exit()

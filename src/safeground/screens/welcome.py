@@ -11,6 +11,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from safeground.untrusted import for_terminal
+
 WELCOME = """\
 This is a workbook, not therapy. It gives you questions to think about, at your own pace. You can \
 skip anything, stop at any time, and come back later: your place is kept.
@@ -33,7 +35,7 @@ class WelcomeScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="welcome-box", classes="dialog"):
             yield Label("Welcome to Safe Ground", classes="dialog-title")
-            yield Static(Content(WELCOME.format(path=self.progress_path)), id="welcome-text")
+            yield Static(Content(WELCOME.format(path=for_terminal(self.progress_path))), id="welcome-text")
             yield Button("Continue (Enter)", id="welcome-continue", variant="primary", compact=True)
 
     def on_mount(self) -> None:

@@ -1,7 +1,8 @@
 """The shape every field widget shares: prompt, help, the control, and a gentle hint.
 
 A field widget is built from a :class:`~safeground.content.Field` and its saved value, shows the
-prompt and help as plain text (author text is never parsed as markup), and posts
+prompt and help as plain text (author text is never parsed as markup, and its control characters
+are drawn as stand-ins), and posts
 :class:`FieldWidget.Changed` whenever the person changes the answer. The page decides when to save.
 """
 
@@ -18,6 +19,7 @@ from textual.widgets import Label, Static
 
 from safeground.content import Field
 from safeground.kinds import is_answered
+from safeground.widgets.plain import plain, plain_lines
 
 
 class FieldWidget(Vertical):
@@ -46,12 +48,12 @@ class FieldWidget(Vertical):
         self.set_class(not field.required, "-optional")
 
     def compose(self) -> ComposeResult:
-        prompt = Content(self.field.prompt)
+        prompt = plain(self.field.prompt)
         if not self.field.required:
             prompt = prompt + Content.styled("  (optional)", "dim")
         yield Label(prompt, classes="field--prompt")
         if self.field.help:
-            yield Static(Content(self.field.help), classes="field--help")
+            yield Static(plain_lines(self.field.help), classes="field--help")
         yield from self.compose_control()
         yield Static(Content("Not answered yet"), classes="field--hint")
 

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.content import Content
 from textual.widgets import SelectionList
 
 from safeground.widgets.base import FieldWidget
+from safeground.widgets.plain import plain
 
 
 class ChecklistField(FieldWidget):
     def compose_control(self) -> ComposeResult:
         chosen = set(self.initial) if isinstance(self.initial, list) else set()
         yield SelectionList[str](
-            *[(Content(option.label), option.id, option.id in chosen) for option in self.field.options],
+            *[(plain(option.label), option.id, option.id in chosen) for option in self.field.options],
             classes="field--control",
         )
 

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.content import Content
 from textual.widgets import RadioButton, RadioSet
 
 from safeground.widgets.base import FieldWidget
+from safeground.widgets.plain import plain
 
 
 class ChoiceField(FieldWidget):
     def compose_control(self) -> ComposeResult:
         with RadioSet(classes="field--control"):
             for option in self.field.options:
-                button = RadioButton(Content(option.label), value=option.id == self.initial)
+                button = RadioButton(plain(option.label), value=option.id == self.initial)
                 button.option_id = option.id  # type: ignore[attr-defined]
                 yield button
 

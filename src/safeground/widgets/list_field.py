@@ -9,6 +9,7 @@ from textual.content import Content
 from textual.widgets import Button, Input
 
 from safeground.widgets.base import FieldWidget
+from safeground.untrusted import for_terminal
 from safeground.widgets.visible import ShowControls
 
 
@@ -29,7 +30,7 @@ class ListItem(Horizontal):
 class ListField(FieldWidget):
     def compose_control(self) -> ComposeResult:
         items = self.initial if isinstance(self.initial, list) else []
-        noun = self.field.item_label or "an item"
+        noun = for_terminal(self.field.item_label or "an item")
         with Vertical(classes="list field--control"):
             for text in items:
                 if isinstance(text, str):

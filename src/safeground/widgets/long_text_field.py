@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 
 from safeground.widgets.base import FieldWidget
+from safeground.widgets.plain import plain
 from safeground.widgets.visible import SafeTextArea
 
 
@@ -18,7 +19,7 @@ class LongTextField(FieldWidget):
             classes="field--control",
         )
         if self.field.placeholder:
-            area.placeholder = self.field.placeholder
+            area.placeholder = plain(self.field.placeholder)
         yield area
 
     @property

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.widgets import Label, Static
 
 from safeground.widgets.base import FieldWidget
 from safeground.widgets.scale_points import ScalePoints
+from safeground.widgets.plain import plain
 
 
 class StatementsField(FieldWidget):
@@ -17,13 +17,13 @@ class StatementsField(FieldWidget):
         field = self.field
         with Vertical(classes="statements field--control"):
             yield Static(
-                Content(f"{field.min} = {field.min_label}   ·   {field.max} = {field.max_label}"),
+                plain(f"{field.min} = {field.min_label}   ·   {field.max} = {field.max_label}"),
                 classes="statements-key",
             )
             for statement in field.statements:
                 rating = ratings.get(statement.id)
                 with Horizontal(classes="statement-row"):
-                    yield Label(Content(statement.label), classes="statement-label")
+                    yield Label(plain(statement.label), classes="statement-label")
                     points = ScalePoints(field.min, field.max, rating if isinstance(rating, int) else None)
                     points.statement_id = statement.id  # type: ignore[attr-defined]
                     yield points

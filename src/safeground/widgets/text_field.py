@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input
 
 from safeground.widgets.base import FieldWidget
+from safeground.untrusted import for_terminal
 from safeground.widgets.visible import ShowControls
 
 
@@ -13,7 +14,7 @@ class TextField(FieldWidget):
     def compose_control(self) -> ComposeResult:
         yield Input(
             value=self.initial if isinstance(self.initial, str) else "",
-            placeholder=self.field.placeholder,
+            placeholder=for_terminal(self.field.placeholder),
             highlighter=ShowControls(),
             # Coming back to an answer puts the cursor at its end: with the whole answer selected,
             # the first key pressed would replace it.
