@@ -77,7 +77,7 @@ def test_good_profile_names(name):
     assert check_profile_name(name) == name
 
 
-@pytest.mark.parametrize("name", ["", ".", "..", "../escape", "a/b", "-dash", ".hidden", "x" * 65, "with space", "nul\x00"])
+@pytest.mark.parametrize("name", ["", ".", "..", "../escape", "a/b", "-dash", ".hidden", "x" * 65, "with space", "nul\x00", "abc\n", "abc\r\n"])
 def test_bad_profile_names(name, data_dir):
     with pytest.raises(StorageError, match="profile name"):
         check_profile_name(name)

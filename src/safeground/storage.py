@@ -27,7 +27,8 @@ from safeground.progress import Progress, ProgressFormatError
 APP_NAME = "safeground"
 DATA_DIR_ENV = "SAFEGROUND_DATA_DIR"
 DEFAULT_PROFILE = "default"
-PROFILE_PATTERN = re.compile(r"^[\w][\w.-]{0,63}$")
+#: Matched whole (``fullmatch``): with ``match`` and ``$``, a name ending in a newline would pass.
+PROFILE_PATTERN = re.compile(r"[\w][\w.-]{0,63}")
 #: Larger than any workbook someone could fill by hand; past this we refuse rather than stall.
 MAX_PROGRESS_BYTES = 64 * 1024 * 1024
 TEMP_PREFIX = ".tmp-"
@@ -74,7 +75,7 @@ def resolve_data_dir(override: str | os.PathLike | None = None) -> Path:
 
 def check_profile_name(name: str) -> str:
     """Profile names become folder names, so they are kept to letters, digits, ``.``, ``_``, ``-``."""
-    if not PROFILE_PATTERN.match(name) or name in (".", ".."):
+    if not PROFILE_PATTERN.fullmatch(name) or name in (".", ".."):
         raise StorageError(
             f"profile name {name!r} can only use letters, digits, '.', '_' and '-' (up to 64, not starting with '.' or '-')"
         )
