@@ -248,8 +248,10 @@ def test_a_data_folder_that_cannot_be_created_is_a_clear_error(tmp_path, mini_wo
     blocker.write_text("not a folder", encoding="utf-8")
     store = _store(blocker / "data", mini_workbook)
     progress = Progress(mini_workbook.id)
-    with pytest.raises(StorageError, match="cannot create the data folder"):
+    with pytest.raises(StorageError, match="is a file, not a folder") as caught:
         store.save(progress)
+    assert str(caught.value).startswith(f"{blocker} is a file"), "names the file in the way"
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
 
 
 # -- corrupt files ---------------------------------------------------------------------------------
@@ -316,7 +318,7 @@ def test_a_dangling_symlink_is_an_error_not_a_fresh_start(data_dir, mini_workboo
     store = _store(data_dir, mini_workbook)
     store.profile_dir.mkdir(parents=True)
     store.path.symlink_to(data_dir / "elsewhere.toml")
-    with pytest.raises(ProgressFileError, match="cannot be read"):
+    with pytest.raises(ProgressFileError, match="is a symbolic link"):
         store.load(mini_workbook)
 
 

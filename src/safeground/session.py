@@ -74,6 +74,11 @@ class Session:
         self.save_soon()
         return self.saver.flush(timeout) and not self.unsaved
 
+    def take_notices(self) -> list:
+        """Hand edits that saves kept beside the progress file, each returned once (see
+        :class:`safeground.storage.HandEditKept`), for the app to tell the person about."""
+        return self.saver.take_notices() if self.saver is not None else []
+
     def export_unsaved(self, path) -> None:
         """Write the answers somewhere else (when the data folder cannot be written)."""
         from pathlib import Path
