@@ -271,14 +271,34 @@ CORRUPT = {
     "format 2": (b'format = 2\nworkbook = "mini"\n', "made by a newer Safe Ground", 1),
     "another workbook": (b'format = 1\nworkbook = "other"\n', "but this file belongs to workbook 'mini'", 2),
     "answers not a table": (b'format = 1\nworkbook = "mini"\nanswers = "lots"\n', "answers: must be a table", 3),
+    "deeply nested": (b"format = 1\nx = " + b"[" * 5000, "nested too deeply", None),
+}
+
+
+#: Answers whose shape does not fit their question (a question whose kind changed, or a slip in a
+#: hand edit): the file opens, the answer is kept as it is, and it is listed as orphaned.
+MISFITS = {
     "text as number": (_VALID.replace('"Sam"', "42").encode(), "so its answer must be a string", 5),
     "choice as list": (b'format = 1\nworkbook = "mini"\n[answers.first.picks]\nmood = ["calm"]\n', "must be an option id", 4),
     "checklist as text": (b'format = 1\nworkbook = "mini"\n[answers.first.picks]\nsigns = "warm"\n', "must be an array of option ids", 4),
     "scale as text": (b'format = 1\nworkbook = "mini"\n\n[answers.first.numbers]\ncloseness = "four"\n', "must be a whole number", 5),
     "statements as list": (b'format = 1\nworkbook = "mini"\n[answers.first.numbers]\nratings = [1, 2]\n', "must be a table of statement id", 4),
     "list of numbers": (b'format = 1\nworkbook = "mini"\n[answers.second.items]\nthings = [1, 2]\n', "must be an array of strings", 4),
-    "deeply nested": (b"format = 1\nx = " + b"[" * 5000, "nested too deeply", None),
 }
+
+
+@pytest.mark.parametrize("case", sorted(MISFITS))
+def test_an_answer_of_the_wrong_shape_is_kept_not_an_error(data_dir, mini_workbook, case):
+    content, _words, _line = MISFITS[case]
+    store = _store(data_dir, mini_workbook)
+    store.profile_dir.mkdir(parents=True)
+    store.path.write_bytes(content)
+    progress = store.load(mini_workbook)
+    orphans = progress.orphans(mini_workbook)
+    assert len(orphans) == 1 and "was written for a different kind of question" in orphans[0].reason
+    store.save(progress)
+    again = store.load(mini_workbook).orphans(mini_workbook)
+    assert [(o.address, o.value) for o in again] == [(o.address, o.value) for o in orphans]
 
 
 @pytest.mark.parametrize("case", sorted(CORRUPT))
