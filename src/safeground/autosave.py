@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Callable
 
 from safeground.progress import Progress
-from safeground.storage import HandEditKept, ProgressStore, make_private_dir
+from safeground.storage import HandEditKept, ProgressStore, atomic_write, make_private_dir
 
 #: Called on the writer thread with (revision, error or None) after each write attempt.
 ResultCallback = Callable[[int, BaseException | None], None]
@@ -108,7 +108,7 @@ class BackgroundSaver:
             try:
                 make_private_dir(self.store.profile_dir)
                 self.store.ensure_locked()  # the folder may have been deleted, lock file and all
-                kept = self.store.write(data)
+                kept = self.store.write(data, writer=atomic_write)  # looked up here: tests make it fail
             except Exception as caught:  # any failure is reported, never lost in a thread
                 error = caught
             with self._condition:

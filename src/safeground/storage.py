@@ -21,7 +21,7 @@ import stat
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Callable
 
 from safeground import tomlparse
 from safeground.content import Workbook
@@ -355,17 +355,18 @@ class ProgressStore:
         data = tomli_w.dumps(progress.to_document(), multiline_strings=True).encode("utf-8")
         return self.write(data)
 
-    def write(self, data: bytes) -> "HandEditKept | None":
+    def write(self, data: bytes, *, writer: Callable[[Path, bytes], os.stat_result] = atomic_write) -> "HandEditKept | None":
         """Replace the progress file with ``data``, first keeping any edit made to it by hand.
 
         If the file on disk is not the one we last read or wrote (someone edited it while Safe
         Ground had it open, or copied the .bak over it), its bytes are copied to a new file beside
         it before ours replace them, and the returned :class:`HandEditKept` says where. A symbolic
-        link put there is refused (StorageError), never replaced.
+        link put there is refused (StorageError), never replaced. ``writer`` is
+        :func:`atomic_write`; the saver passes its own reference, which tests swap for a failing one.
         """
         make_private_dir(self.profile_dir)
         kept = self._keep_hand_edit()
-        written = atomic_write(self.path, data)
+        written = writer(self.path, data)
         self._seen = _Seen.of(written, data)
         return kept
 
