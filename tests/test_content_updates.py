@@ -280,3 +280,66 @@ def test_any_edit_then_any_answering_drops_nothing_it_could_not_show(tmp_path, d
         after.page_complete("kinds", page)
         for field in page.fields:
             is_answered(field, after.get("kinds", page.id, field.id))
+
+
+# -- a question whose kind changed ---------------------------------------------------------------
+
+
+def _kind_changed_workbook(folder: Path) -> Path:
+    """The kinds workbook after its author turned the long-text question 'story' into a scale."""
+    shutil.copytree(KINDS_WORKBOOK, folder)
+    chapter = folder / "kinds.toml"
+    text = chapter.read_text(encoding="utf-8")
+    old = 'id = "story"\nkind = "long_text"\n'
+    assert text.count(old) == 1
+    text = text.replace(old, 'id = "story"\nkind = "scale"\nmin = 1\nmax = 5\nmin_label = "Not at all"\nmax_label = "Very"\n')
+    chapter.write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_a_changed_kind_keeps_that_answer_and_opens_all_the_others(tmp_path):
+    data_dir = tmp_path / "data"
+    _save_before(data_dir)
+    before = (data_dir / "default" / "kinds.toml").read_bytes()
+    changed = _kind_changed_workbook(tmp_path / "changed")
+    status = _status(data_dir, changed)
+    assert status["orphaned_answers"] == [{
+        "chapter": "kinds", "page": "long-text", "field": "story",
+        "reason": "the question is now a scale; this answer was written for a different kind of question",
+    }]
+    assert status["pages_done"] > 0, "every other answer still counts"
+    workbook = load_workbook(changed)
+    store = ProgressStore(data_dir, "default", workbook.id)
+    progress = store.load(workbook)
+    assert progress.get("kinds", "text", "name") == "Sam"
+    progress.set(workbook, "kinds", "text", "name", "Alex")
+    store.save(progress)
+    assert _stored(data_dir)["long-text"]["story"] == "We met on a train.", "written back unchanged"
+    assert (data_dir / "default" / "kinds.toml").read_bytes() != before
+
+
+async def test_answering_a_question_whose_kind_changed_sets_the_earlier_answer_aside(tmp_path):
+    from app_support import open_page
+
+    data_dir = tmp_path / "data"
+    _save_before(data_dir)
+    changed = _kind_changed_workbook(tmp_path / "changed")
+    app = make_app(data_dir, workbook_dir=changed)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_page(pilot, app, "kinds", "long-text")
+        assert app.focused.value is None, "the words written for a long answer are not shown on a scale"
+        await settle(pilot, app)
+        assert _stored(data_dir)["long-text"]["story"] == "We met on a train.", "opening the page changes nothing"
+        await pilot.press("3")
+        await settle(pilot, app)
+    stored = _stored(data_dir)["long-text"]
+    assert stored["story"] == 3
+    assert stored["story--earlier"] == "We met on a train.", "the earlier answer is kept beside the new one"
+    kept = {(o["page"], o["field"]): o["reason"] for o in _status(data_dir, changed)["orphaned_answers"]}
+    assert kept == {("long-text", "story--earlier"): "an earlier answer to 'story', kept when the question changed kind and was answered again"}
+    # With the workbook as it was, the earlier answer can be read, and the new one is listed.
+    old = _status(data_dir, KINDS_WORKBOOK)["orphaned_answers"]
+    assert {(o["field"], o["reason"].split(";")[0].split(",")[0]) for o in old} == {
+        ("story", "the question is now a long text question"),
+        ("story--earlier", "an earlier answer to 'story'"),
+    }

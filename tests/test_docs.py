@@ -117,12 +117,12 @@ def test_the_orphan_example_is_kept_and_reported(example_file, builtin, capsys):
 def test_the_error_shown_in_the_guide_is_the_one_safe_ground_gives(example_file, capsys):
     text = PROGRESS_FORMAT.read_text(encoding="utf-8")
     shown = re.search(r"^```\n(safeground: .*?)^```", text, re.S | re.M).group(1).splitlines()
-    broken = example_file.path.read_text(encoding="utf-8").replace("calm-closeness = 7 ", 'calm-closeness = "seven" ')
+    broken = example_file.path.read_text(encoding="utf-8").replace("updated = 2026-01-31T20:15:00+01:00", 'updated = "last Sunday"')
     assert broken != example_file.path.read_text(encoding="utf-8")
     example_file.path.write_text(broken, encoding="utf-8")
     assert main(["status"]) == 1
     actual = capsys.readouterr().err.splitlines()
-    line = broken[: broken.index('calm-closeness = "seven"')].count("\n") + 1
+    line = broken[: broken.index('updated = "last Sunday"')].count("\n") + 1
     assert actual[0] == f"safeground: {example_file.path}:{line}: " + shown[0].split(": ", 2)[2]
     assert actual[1:] == shown[1:]
 

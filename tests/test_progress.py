@@ -299,16 +299,30 @@ def test_documents_that_do_not_fit_the_format(mini_workbook, changes, where, mes
         ("numbers", "ratings", {"heard": "3"}, "a table of statement id = whole number"),
     ],
 )
-def test_answers_of_the_wrong_shape_for_their_kind(mini_workbook, page, field, value, shape):
-    with pytest.raises(ProgressFormatError) as caught:
-        Progress.from_document(_document(answers={"first": {page: {field: value}}}), mini_workbook)
-    assert caught.value.where == f"answers.first.{page}.{field}"
-    assert caught.value.message.endswith(f"so its answer must be {shape}")
+def test_answers_of_the_wrong_shape_for_their_kind_are_kept_and_listed(mini_workbook, page, field, value, shape):
+    """A question whose kind changed (or a slip in a hand edit): the answer is kept as it is, not
+    shown, not counted, and listed with the reason; the other answers open as usual."""
+    document = _document(answers={"first": {page: {field: value}}})
+    document["answers"]["second"] = {"items": {"things": ["kept"]}}
+    progress = Progress.from_document(document, mini_workbook)
+    assert progress.get("first", page, field) == value
+    fld = mini_workbook.locate("first", page, field)
+    assert progress.usable("first", page, fld) is None
+    assert not progress.field_answered("first", page, fld)
+    [orphan] = progress.orphans(mini_workbook)
+    assert (orphan.page, orphan.field, orphan.value) == (page, field, value)
+    assert orphan.reason.startswith("the question is now ")
+    assert orphan.reason.endswith("this answer was written for a different kind of question")
+    assert progress.get("second", "items", "things") == ["kept"]
+    assert Progress.from_document(progress.to_document(), mini_workbook).answers == progress.answers
 
 
-def test_list_answers_must_be_strings(mini_workbook):
-    with pytest.raises(ProgressFormatError, match="must be an array of strings"):
-        Progress.from_document(_document(answers={"second": {"items": {"things": ["a", 2]}}}), mini_workbook)
+def test_list_answers_of_other_shapes_are_kept(mini_workbook):
+    progress = Progress.from_document(_document(answers={"second": {"items": {"things": ["a", 2]}}}), mini_workbook)
+    assert progress.get("second", "items", "things") == ["a", 2]
+    assert [o.reason for o in progress.orphans(mini_workbook)] == [
+        "the question is now a list; this answer was written for a different kind of question"
+    ]
 
 
 def test_to_document_is_the_documented_shape(mini_workbook):

@@ -77,7 +77,7 @@ def test_good_profile_names(name):
     assert check_profile_name(name) == name
 
 
-@pytest.mark.parametrize("name", ["", ".", "..", "../escape", "a/b", "-dash", ".hidden", "x" * 65, "with space", "nul\x00"])
+@pytest.mark.parametrize("name", ["", ".", "..", "../escape", "a/b", "-dash", ".hidden", "x" * 65, "with space", "nul\x00", "abc\n", "abc\r\n"])
 def test_bad_profile_names(name, data_dir):
     with pytest.raises(StorageError, match="profile name"):
         check_profile_name(name)
@@ -248,8 +248,10 @@ def test_a_data_folder_that_cannot_be_created_is_a_clear_error(tmp_path, mini_wo
     blocker.write_text("not a folder", encoding="utf-8")
     store = _store(blocker / "data", mini_workbook)
     progress = Progress(mini_workbook.id)
-    with pytest.raises(StorageError, match="cannot create the data folder"):
+    with pytest.raises(StorageError, match="is a file, not a folder") as caught:
         store.save(progress)
+    assert str(caught.value).startswith(f"{blocker} is a file"), "names the file in the way"
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
 
 
 # -- corrupt files ---------------------------------------------------------------------------------
@@ -269,14 +271,34 @@ CORRUPT = {
     "format 2": (b'format = 2\nworkbook = "mini"\n', "made by a newer Safe Ground", 1),
     "another workbook": (b'format = 1\nworkbook = "other"\n', "but this file belongs to workbook 'mini'", 2),
     "answers not a table": (b'format = 1\nworkbook = "mini"\nanswers = "lots"\n', "answers: must be a table", 3),
+    "deeply nested": (b"format = 1\nx = " + b"[" * 5000, "nested too deeply", None),
+}
+
+
+#: Answers whose shape does not fit their question (a question whose kind changed, or a slip in a
+#: hand edit): the file opens, the answer is kept as it is, and it is listed as orphaned.
+MISFITS = {
     "text as number": (_VALID.replace('"Sam"', "42").encode(), "so its answer must be a string", 5),
     "choice as list": (b'format = 1\nworkbook = "mini"\n[answers.first.picks]\nmood = ["calm"]\n', "must be an option id", 4),
     "checklist as text": (b'format = 1\nworkbook = "mini"\n[answers.first.picks]\nsigns = "warm"\n', "must be an array of option ids", 4),
     "scale as text": (b'format = 1\nworkbook = "mini"\n\n[answers.first.numbers]\ncloseness = "four"\n', "must be a whole number", 5),
     "statements as list": (b'format = 1\nworkbook = "mini"\n[answers.first.numbers]\nratings = [1, 2]\n', "must be a table of statement id", 4),
     "list of numbers": (b'format = 1\nworkbook = "mini"\n[answers.second.items]\nthings = [1, 2]\n', "must be an array of strings", 4),
-    "deeply nested": (b"format = 1\nx = " + b"[" * 5000, "nested too deeply", None),
 }
+
+
+@pytest.mark.parametrize("case", sorted(MISFITS))
+def test_an_answer_of_the_wrong_shape_is_kept_not_an_error(data_dir, mini_workbook, case):
+    content, _words, _line = MISFITS[case]
+    store = _store(data_dir, mini_workbook)
+    store.profile_dir.mkdir(parents=True)
+    store.path.write_bytes(content)
+    progress = store.load(mini_workbook)
+    orphans = progress.orphans(mini_workbook)
+    assert len(orphans) == 1 and "was written for a different kind of question" in orphans[0].reason
+    store.save(progress)
+    again = store.load(mini_workbook).orphans(mini_workbook)
+    assert [(o.address, o.value) for o in again] == [(o.address, o.value) for o in orphans]
 
 
 @pytest.mark.parametrize("case", sorted(CORRUPT))
@@ -316,7 +338,7 @@ def test_a_dangling_symlink_is_an_error_not_a_fresh_start(data_dir, mini_workboo
     store = _store(data_dir, mini_workbook)
     store.profile_dir.mkdir(parents=True)
     store.path.symlink_to(data_dir / "elsewhere.toml")
-    with pytest.raises(ProgressFileError, match="cannot be read"):
+    with pytest.raises(ProgressFileError, match="is a symbolic link"):
         store.load(mini_workbook)
 
 

@@ -315,6 +315,10 @@ class SafeGroundApp(App[str]):
             pass  # the app is closing; the exit path reports unsaved answers itself
 
     def _save_result(self, error: BaseException | None) -> None:
+        for kept in self.session.take_notices() if self.session is not None else ():  # edited by hand
+            from safeground.untrusted import for_terminal
+
+            self.notify(for_terminal(str(kept)), title="Your edit is kept", timeout=20, markup=False)
         if error is not None and not self._save_failing:
             self._save_failing = True
             reason = getattr(error, "strerror", None) or str(error)

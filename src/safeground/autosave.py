@@ -4,7 +4,8 @@ The app serialises the progress on its own thread (cheap: a few milliseconds for
 and hands the bytes to :class:`BackgroundSaver`, whose one writer thread writes the newest bytes it
 has. Older requests that were not written yet are simply replaced: only the latest state matters.
 A failed write (disk full, read-only folder, folder removed) is reported, kept, and retried with
-the next request or :meth:`retry`; nothing in memory is dropped.
+the next request or :meth:`retry`; nothing in memory is dropped. A save that found the file edited
+by hand, and kept that version beside it, leaves a notice for :meth:`take_notices`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import datetime
 from typing import Callable
 
 from safeground.progress import Progress
-from safeground.storage import ProgressStore, atomic_write, make_private_dir
+from safeground.storage import HandEditKept, ProgressStore, atomic_write, make_private_dir
 
 #: Called on the writer thread with (revision, error or None) after each write attempt.
 ResultCallback = Callable[[int, BaseException | None], None]
@@ -47,6 +48,8 @@ class BackgroundSaver:
         self.saved_revision = 0
         self.requested_revision = 0
         self.last_error: BaseException | None = None
+        #: Hand edits kept beside the file by saves, not yet taken by the app to tell the person.
+        self._notices: list[HandEditKept] = []
         self._busy = False
         self._closed = False
         self._thread = threading.Thread(target=self._run, name="safeground-saver", daemon=True)
@@ -66,6 +69,12 @@ class BackgroundSaver:
             if self._last_data and self.saved_revision < self._last_data[0] and self._pending is None:
                 self._pending = self._last_data
                 self._condition.notify_all()
+
+    def take_notices(self) -> list[HandEditKept]:
+        """What saves found that the person should hear about (once each); empty most of the time."""
+        with self._condition:
+            notices, self._notices = self._notices, []
+        return notices
 
     @property
     def up_to_date(self) -> bool:
@@ -95,13 +104,16 @@ class BackgroundSaver:
                 self._pending = None
                 self._busy = True
             error: BaseException | None = None
+            kept: HandEditKept | None = None
             try:
                 make_private_dir(self.store.profile_dir)
                 self.store.ensure_locked()  # the folder may have been deleted, lock file and all
-                atomic_write(self.store.path, data)
+                kept = self.store.write(data, writer=atomic_write)  # looked up here: tests make it fail
             except Exception as caught:  # any failure is reported, never lost in a thread
                 error = caught
             with self._condition:
+                if kept is not None:
+                    self._notices.append(kept)
                 self._busy = False
                 if error is None:
                     self.saved_revision = max(self.saved_revision, revision)

@@ -228,7 +228,7 @@ def _check(args: argparse.Namespace) -> int:
 def _start_fresh(args: argparse.Namespace) -> int:
     workbook = load_workbook(args.workbook)
     store = _store(args, workbook.id)
-    if not store.path.exists():
+    if not store.has_file():
         _say(f"There is no progress file yet at {store.path}: you already start fresh.")
         return 0
     with store:

@@ -8,6 +8,7 @@ aside and reported, because they are someone's words.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -16,6 +17,19 @@ from safeground.content import Chapter, Field, Page, Workbook
 from safeground.kinds import KINDS, is_answered, shown_part
 
 FORMAT_VERSION = 1
+#: Added to a question's id for an answer set aside when the question changed kind (see set_aside).
+SET_ASIDE = "--earlier"
+_SET_ASIDE_KEY = re.compile(r"(.+)--earlier(?:-\d+)?")
+#: How orphans() names each kind: "the question is now a scale".
+KIND_NAMES = {
+    "text": "a one-line text question",
+    "long_text": "a long text question",
+    "choice": "a choice of one option",
+    "checklist": "a checklist",
+    "scale": "a scale",
+    "statements": "a set of statements to rate",
+    "list": "a list",
+}
 TOP_LEVEL_KEYS = frozenset({"format", "workbook", "workbook_version", "updated", "position", "answers", "completed"})
 
 
@@ -139,6 +153,20 @@ class Progress:
         if not dates:
             self.completed.pop(chapter_id)
 
+    def set_aside(self, chapter_id: str, page_id: str, field_id: str) -> str:
+        """Move the answer to ``field_id`` to ``<field id>--earlier`` (or ``--earlier-2``, ...) on
+        the same page, and return that key. Used before a question whose kind changed gets its
+        first new answer: the earlier one, written for another kind, stays in the file. The key
+        can never be a question's id (ids have no ``--``), so no question will ever overwrite it."""
+        fields = self.answers[chapter_id][page_id]
+        key = f"{field_id}{SET_ASIDE}"
+        counter = 1
+        while key in fields:
+            counter += 1
+            key = f"{field_id}{SET_ASIDE}-{counter}"
+        fields[key] = fields.pop(field_id)
+        return key
+
     def completed_on(self, chapter_id: str, page_id: str) -> datetime | None:
         return self.completed.get(chapter_id, {}).get(page_id)
 
@@ -189,7 +217,12 @@ class Progress:
                     elif page is None:
                         reason = "the chapter has no page with this id any more"
                     elif fld is None:
-                        reason = "the page has no question with this id any more"
+                        reason = _set_aside_reason(page, field_id) or "the page has no question with this id any more"
+                    elif not KINDS[fld.kind].has_shape(value):
+                        reason = (
+                            f"the question is now {KIND_NAMES[fld.kind]}; this answer was written for a different "
+                            "kind of question"
+                        )
                     elif not KINDS[fld.kind].fits(fld, value):
                         reason = "the answer names options or values the question no longer has"
                     else:
@@ -217,8 +250,8 @@ class Progress:
     def from_document(cls, document: dict[str, Any], workbook: Workbook) -> "Progress":
         """Build progress from a parsed file, or raise :class:`ProgressFormatError` saying what is off.
 
-        Answers for fields the workbook still has must have the kind's shape (a scale answer is a
-        whole number, and so on); anything else the file holds for unknown places is kept as it is.
+        Answers are kept as they are, including those for places the workbook no longer has and
+        those whose shape no longer fits their question's kind (see :meth:`orphans`).
         """
         unknown = sorted(set(document) - TOP_LEVEL_KEYS)
         if unknown:
@@ -245,6 +278,14 @@ class Progress:
         return cls(workbook.id, version_text, updated, position, answers, completed)
 
 
+def _set_aside_reason(page: Page | None, key: str) -> str | None:
+    """For an answer :meth:`Progress.set_aside` moved, say which question it was for."""
+    match = _SET_ASIDE_KEY.fullmatch(key)
+    if page is None or match is None or page.field(match.group(1)) is None:
+        return None
+    return f"an earlier answer to '{match.group(1)}', kept when the question changed kind and was answered again"
+
+
 def _read_position(table: Any) -> Position:
     if not isinstance(table, dict):
         raise ProgressFormatError("position", "must be a table with chapter, page and field")
@@ -265,13 +306,9 @@ def _read_answers(table: Any, workbook: Workbook) -> dict[str, dict[str, dict[st
         for page_id, fields in pages.items():
             if not isinstance(fields, dict):
                 raise ProgressFormatError(f"answers.{chapter_id}.{page_id}", "must be a table of answers")
-            for field_id, value in fields.items():
-                fld = workbook.locate(chapter_id, page_id, field_id)
-                if fld is not None and not KINDS[fld.kind].has_shape(value):
-                    raise ProgressFormatError(
-                        f"answers.{chapter_id}.{page_id}.{field_id}",
-                        f"is a {fld.kind.replace('_', ' ')} question, so its answer must be {KINDS[fld.kind].shape}",
-                    )
+    # An answer whose shape does not fit its question (the author changed the question's kind, or
+    # a hand edit) is kept as it is, like an answer naming a removed option: not shown, listed by
+    # orphans(), written back on every save. One such answer never stops the others from opening.
     return table
 
 

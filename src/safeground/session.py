@@ -10,7 +10,7 @@ from typing import Any
 
 from safeground.autosave import BackgroundSaver, ResultCallback, serialize
 from safeground.content import Workbook
-from safeground.kinds import with_hidden_part
+from safeground.kinds import KINDS, with_hidden_part
 from safeground.progress import Position, Progress
 from safeground.storage import ProgressStore
 
@@ -40,6 +40,14 @@ class Session:
     def answer(self, chapter_id: str, page_id: str, field_id: str, value: Any) -> None:
         old = self.progress.get(chapter_id, page_id, field_id)
         fld = self.workbook.locate(chapter_id, page_id, field_id)
+        if fld is not None and old is not None and not KINDS[fld.kind].has_shape(old):
+            # Written for another kind of question (the workbook changed): never shown, so an empty
+            # value is not a change; a real answer moves the earlier one aside, still in the file.
+            if value is None or value in ("", [], {}):
+                return
+            self.progress.set_aside(chapter_id, page_id, field_id)
+            self.revision += 1
+            old = None
         if fld is not None:  # keep the options and statements the workbook no longer shows
             value = with_hidden_part(fld, old, value)
         if old == value:
@@ -73,6 +81,11 @@ class Session:
             return True
         self.save_soon()
         return self.saver.flush(timeout) and not self.unsaved
+
+    def take_notices(self) -> list:
+        """Hand edits that saves kept beside the progress file, each returned once (see
+        :class:`safeground.storage.HandEditKept`), for the app to tell the person about."""
+        return self.saver.take_notices() if self.saver is not None else []
 
     def export_unsaved(self, path) -> None:
         """Write the answers somewhere else (when the data folder cannot be written)."""

@@ -14,12 +14,14 @@ One progress file per profile and workbook: ``<data dir>/<profile>/<workbook id>
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Callable
 
 from safeground import tomlparse
 from safeground.content import Workbook
@@ -28,7 +30,8 @@ from safeground.progress import Progress, ProgressFormatError
 APP_NAME = "safeground"
 DATA_DIR_ENV = "SAFEGROUND_DATA_DIR"
 DEFAULT_PROFILE = "default"
-PROFILE_PATTERN = re.compile(r"^[\w][\w.-]{0,63}$")
+#: Matched whole (``fullmatch``): with ``match`` and ``$``, a name ending in a newline would pass.
+PROFILE_PATTERN = re.compile(r"[\w][\w.-]{0,63}")
 #: Larger than any workbook someone could fill by hand; past this we refuse rather than stall.
 MAX_PROGRESS_BYTES = 64 * 1024 * 1024
 TEMP_PREFIX = ".tmp-"
@@ -174,7 +177,7 @@ def resolve_data_dir(override: str | os.PathLike | None = None) -> Path:
 
 def check_profile_name(name: str) -> str:
     """Profile names become folder names, so they are kept to letters, digits, ``.``, ``_``, ``-``."""
-    if not PROFILE_PATTERN.match(name) or name in (".", ".."):
+    if not PROFILE_PATTERN.fullmatch(name) or name in (".", ".."):
         raise StorageError(
             f"profile name {name!r} can only use letters, digits, '.', '_' and '-' (up to 64, not starting with '.' or '-')"
         )
@@ -182,32 +185,121 @@ def check_profile_name(name: str) -> str:
 
 
 def make_private_dir(path: Path) -> None:
-    """Create ``path`` (and its parents) readable by this account only.
+    """Create ``path`` (and its parents) readable by this account only, or say why it can't be used.
 
     Every folder created here is 0700 whatever the umask (``mkdir(parents=True)`` would give the
     parents the umask's default). Folders that already exist above ``path`` are left as they are:
-    the person may have chosen them.
+    the person may have chosen them. An existing ``path`` is made private only when it is a real
+    folder of this account's: never through a symbolic link, never someone else's folder.
     """
+    missing = []
+    folder = path
+    while not os.path.lexists(folder) and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, 0o700)
+        except FileExistsError:
+            continue  # made meanwhile, not by us: not ours to change
+        except OSError as error:
+            raise StorageError(_cannot_use(folder, error, writing=True)) from error
+        _make_private(folder)
+    check_folder(path, writing=True)
+    _make_private(path)
+
+
+def _make_private(folder: Path) -> None:
+    """chmod 0700 a real folder of ours that others can open; links and others' folders are left."""
     try:
-        missing = []
-        folder = path
-        while not folder.exists() and folder != folder.parent:
-            missing.append(folder)
-            folder = folder.parent
-        for folder in reversed(missing):
-            folder.mkdir(mode=0o700, exist_ok=True)
-            folder.chmod(0o700)
-        if path.stat().st_mode & 0o077:
-            path.chmod(0o700)
+        info = os.lstat(folder)
+        if stat.S_ISDIR(info.st_mode) and info.st_mode & 0o077 and _is_mine(info):
+            os.chmod(folder, 0o700)
+    except OSError:
+        pass  # a folder we cannot tighten still works; writing into it says what is wrong
+
+
+def _is_mine(info: os.stat_result) -> bool:
+    return not hasattr(os, "geteuid") or info.st_uid == os.geteuid()
+
+
+def check_folder(folder: Path, *, writing: bool) -> None:
+    """Raise :class:`StorageError` with one clear sentence if ``folder`` is a file, cannot be
+    reached, or (``writing``) cannot be written by this account. A missing folder is fine."""
+    try:
+        info = os.stat(folder)
+    except FileNotFoundError:
+        return
     except OSError as error:
-        raise StorageError(f"cannot create the data folder {path}: {error.strerror or error}") from error
+        raise StorageError(_cannot_use(folder, error, writing=writing)) from None
+    if not stat.S_ISDIR(info.st_mode):
+        raise StorageError(_not_a_folder(folder))
+    if not os.access(folder, os.X_OK | (os.W_OK if writing else 0)) and not _read_only_mount(folder):
+        raise StorageError(_not_usable(folder, info))
 
 
-def atomic_write(path: Path, data: bytes, *, keep_backup: bool = True) -> None:
+def _read_only_mount(folder: Path) -> bool:
+    """A read-only filesystem denies writing whatever the permissions say; the write's own
+    error ("Read-only file system") says so better than advice about owners would."""
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):
+        return False
+
+
+def _cannot_use(folder: Path, error: OSError, *, writing: bool) -> str:
+    """What stops us using ``folder``: the nearest folder that exists, at or above it, is a file,
+    or this account can't open it (or write in it, to save)."""
+    for place in [folder, *folder.parents]:
+        try:
+            info = os.stat(place)
+        except OSError:
+            continue  # missing, under a file, or under a folder we can't open: found further up
+        if not stat.S_ISDIR(info.st_mode):
+            return _not_a_folder(place)
+        if not os.access(place, os.X_OK | (os.W_OK if writing else 0)) and not _read_only_mount(place):
+            return _not_usable(place, info)
+        break
+    return f"cannot use the folder {folder}: {error.strerror or error}"
+
+
+def _not_a_folder(path: Path) -> str:
+    return (
+        f"{path} is a file, not a folder, so Safe Ground can't keep answers in it; move that file "
+        "away, or choose another profile (--profile NAME) or data folder (--data-dir DIR)"
+    )
+
+
+def _not_usable(folder: Path, info: os.stat_result) -> str:
+    """Name the folder's owner: a folder made by one ``sudo safeground`` belongs to root."""
+    me = _user_name(os.geteuid()) if hasattr(os, "geteuid") else "you"
+    if _is_mine(info):
+        return (
+            f"your account's permissions on the folder {folder} don't let Safe Ground use it "
+            f"for your answers; allow it with: chmod u+rwx {folder}"
+        )
+    return (
+        f"the folder {folder} belongs to {_user_name(info.st_uid)}, not to your account ({me}), so Safe Ground "
+        f"can't keep your answers in it (this happens after running it once with sudo); give it back with: "
+        f"sudo chown -R {me} {folder}"
+    )
+
+
+def _user_name(uid: int) -> str:
+    try:
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return f"user {uid}"
+
+
+def atomic_write(path: Path, data: bytes, *, keep_backup: bool = True) -> os.stat_result:
     """Replace ``path`` with ``data`` so that a crash leaves the old file or the new, never a mix.
 
     The previous version is kept as ``<name>.bak`` (a hard link, so keeping it costs no copy).
-    Raises OSError as it comes (ENOSPC, EROFS, ...) after cleaning up its temp file.
+    Returns the new file's status (inode, size, time), so a caller can tell later whether someone
+    else changed it. Raises OSError as it comes (ENOSPC, EROFS, ...) after cleaning up its temp file.
     """
     folder = path.parent
     import tempfile  # imported on the first save, not at start-up
@@ -219,16 +311,25 @@ def atomic_write(path: Path, data: bytes, *, keep_backup: bool = True) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        if keep_backup and path.exists():
+            written = os.fstat(stream.fileno())
+        if keep_backup:
             _keep_backup(path)
         os.replace(temp, path)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
     _fsync_dir(folder)
+    return written
 
 
 def _keep_backup(path: Path) -> None:
+    """Keep ``path`` as ``<name>.bak``. Only a plain file is kept: a symbolic link there is not our
+    file, and linking or chmod-ing it would reach whatever it points to."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return
+    except FileNotFoundError:
+        return
     backup = path.with_name(path.name + ".bak")
     staging = path.with_name(TEMP_PREFIX + path.name + ".bak")
     staging.unlink(missing_ok=True)
@@ -271,12 +372,18 @@ class ProgressStore:
         self._lock_stream: IO[str] | None = None
         #: Set while the lock we held was lost with its folder and could not be taken again.
         self._lock_lost = False
+        #: The progress file as we last read or wrote it (see :meth:`write`): NOT_SEEN before
+        #: either, None when there was no file.
+        self._seen: _Seen | None | object = NOT_SEEN
 
     # -- reading -----------------------------------------------------------------------------
 
     def load(self, workbook: Workbook) -> Progress:
         """The saved progress, a fresh one when there is no file yet, or ProgressFileError."""
-        if not self.path.exists() and not self.path.is_symlink():
+        exists = self.has_file()
+        self._check_plain_files()
+        if not exists:
+            self._seen = None
             return Progress(workbook.id, workbook.version)
         document = self.read_document()
         try:
@@ -284,17 +391,39 @@ class ProgressStore:
         except ProgressFormatError as error:
             raise ProgressFileError(self.path, f"{error.where}: {error.message}", _line_of_key(self.path, error.where)) from None
 
+    def has_file(self) -> bool:
+        """Whether there is something where the progress file goes (a link counts). Raises
+        :class:`StorageError` when the profile folder can't be looked into (see check_folder)."""
+        check_folder(self.profile_dir, writing=False)
+        return os.path.lexists(self.path)
+
+    def _check_plain_files(self) -> None:
+        """The progress file and its .bak must be plain files, not symbolic links: saving replaces
+        them, which would silently turn a link into a file and leave its target behind."""
+        for path in (self.path, self.backup_path):
+            if os.path.islink(path):
+                target = os.readlink(path)
+                message = (
+                    f"is a symbolic link (to {target}); Safe Ground only keeps answers in a plain file here, "
+                    "so it left the link and what it points to as they are. Put the file itself here instead, "
+                    "or use --data-dir DIR to keep your answers in another folder"
+                )
+                if path == self.path:
+                    raise ProgressFileError(path, message)
+                raise StorageError(f"{path} {message}")
+
     def read_document(self) -> dict[str, Any]:
         path = self.path
         if path.is_dir():
             raise ProgressFileError(path, "is a folder where the progress file should be; move it away to start fresh")
         try:
-            size = path.stat().st_size
-            if size > MAX_PROGRESS_BYTES:
-                raise ProgressFileError(path, f"is {size // (1024 * 1024)} MB, too large to be a progress file; it was left as it is")
+            info = path.stat()
+            if info.st_size > MAX_PROGRESS_BYTES:
+                raise ProgressFileError(path, f"is {info.st_size // (1024 * 1024)} MB, too large to be a progress file; it was left as it is")
             raw = path.read_bytes()
         except OSError as error:
             raise ProgressFileError(path, f"cannot be read ({error.strerror or error}); check its permissions") from None
+        self._seen = _Seen.of(info, raw)
         if not raw.strip():
             raise ProgressFileError(path, "is empty; it was left as it is (the previous version may be in the .bak file beside it)")
         try:
@@ -316,30 +445,68 @@ class ProgressStore:
 
     # -- writing -----------------------------------------------------------------------------
 
-    def save(self, progress: Progress) -> None:
-        """Write ``progress`` atomically. Raises OSError (disk full, read-only, ...) for the caller
-        to report and retry; the answers stay in memory either way."""
+    def save(self, progress: Progress) -> "HandEditKept | None":
+        """Write ``progress`` atomically (see :meth:`write`). Raises OSError (disk full, read-only,
+        ...) for the caller to report and retry; the answers stay in memory either way."""
         import tomli_w  # kept off the import path of commands that only read
 
         progress.updated = datetime.now().astimezone().replace(microsecond=0)
         data = tomli_w.dumps(progress.to_document(), multiline_strings=True).encode("utf-8")
+        return self.write(data)
+
+    def write(self, data: bytes, *, writer: Callable[[Path, bytes], os.stat_result] = atomic_write) -> "HandEditKept | None":
+        """Replace the progress file with ``data``, first keeping any edit made to it by hand.
+
+        If the file on disk is not the one we last read or wrote (someone edited it while Safe
+        Ground had it open, or copied the .bak over it), its bytes are copied to a new file beside
+        it before ours replace them, and the returned :class:`HandEditKept` says where. A symbolic
+        link put there is refused (StorageError), never replaced. ``writer`` is
+        :func:`atomic_write`; the saver passes its own reference, which tests swap for a failing one.
+        """
         make_private_dir(self.profile_dir)
-        atomic_write(self.path, data)
+        kept = self._keep_hand_edit()
+        written = writer(self.path, data)
+        self._seen = _Seen.of(written, data)
+        return kept
+
+    def _keep_hand_edit(self) -> "HandEditKept | None":
+        seen = self._seen
+        if seen is NOT_SEEN:
+            return None  # nothing read or written yet: there is no version of ours to compare with
+        try:
+            info = os.lstat(self.path)
+        except FileNotFoundError:
+            return None  # deleted: nothing to keep (the .bak, if any, still has the last save)
+        if stat.S_ISLNK(info.st_mode) or not stat.S_ISREG(info.st_mode):
+            raise StorageError(
+                f"{self.path} is no longer a plain file (something replaced it while Safe Ground was open); "
+                "your answers were not saved over it: move it away and they will be"
+            )
+        if isinstance(seen, _Seen) and seen.same_status(info):
+            return None
+        raw = _read_no_follow(self.path)
+        if isinstance(seen, _Seen) and raw == seen.data:
+            self._seen = _Seen.of(info, raw)  # touched, not changed
+            return None
+        copy = _write_new_private_file(self.path, raw)
+        self._seen = _Seen.of(info, raw)  # kept once: a retry after a failed save makes no second copy
+        return HandEditKept(self.path, copy)
 
     def move_aside(self) -> Path:
         """Rename a file we cannot use to ``<name>.toml.broken-<timestamp>``, keeping every byte."""
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         target = self.path.with_name(f"{self.path.name}.broken-{stamp}")
         counter = 1
-        while target.exists():
+        while os.path.lexists(target):
             counter += 1
             target = self.path.with_name(f"{self.path.name}.broken-{stamp}-{counter}")
         try:
             os.rename(self.path, target)
-            if target.is_file():
-                target.chmod(0o600)
+            if stat.S_ISREG(os.lstat(target).st_mode):  # a link moved aside is not ours to chmod
+                os.chmod(target, 0o600)
         except OSError as error:
             raise StorageError(f"cannot move {self.path} aside: {error.strerror or error}") from error
+        self._seen = None
         return target
 
     def remove_stale_temp_files(self) -> None:
@@ -354,8 +521,7 @@ class ProgressStore:
         if self._lock_stream is not None:
             return
         make_private_dir(self.profile_dir)
-        descriptor = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-        stream = os.fdopen(descriptor, "r+", encoding="utf-8")
+        stream = os.fdopen(self._open_lock_file(), "r+", encoding="utf-8")
         if not _try_lock(stream):
             holder = LockHolder.parse(stream.read())
             stream.close()
@@ -366,6 +532,29 @@ class ProgressStore:
         stream.flush()
         self._lock_stream = stream
         self.remove_stale_temp_files()
+
+    def _open_lock_file(self) -> int:
+        """Open (or create, 0600) the lock file without following a symbolic link and without
+        truncating: a link planted there must never lead us to empty or lock someone's file."""
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+        try:
+            descriptor = os.open(self.lock_path, flags, 0o600)
+        except OSError as error:
+            if os.path.islink(self.lock_path):
+                raise StorageError(
+                    f"{self.lock_path} is a symbolic link, where Safe Ground keeps a small lock file of its own; "
+                    "it left the link and what it points to alone: remove the link and start again"
+                ) from None
+            if error.errno in (errno.EACCES, errno.EPERM, errno.ENOTDIR, errno.EROFS):
+                raise StorageError(_cannot_use(self.profile_dir, error, writing=True)) from None
+            raise StorageError(f"cannot open the lock file {self.lock_path}: {error.strerror or error}") from None
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            os.close(descriptor)
+            raise StorageError(
+                f"{self.lock_path} is not a plain file, where Safe Ground keeps a small lock file of its own; "
+                "move it away and start again"
+            )
+        return descriptor
 
     def release_lock(self) -> None:
         self._lock_lost = False
@@ -447,3 +636,70 @@ def _line_of_key(path: Path, where: str) -> int | None:
         if in_table and re.match(rf'^"?{re.escape(last)}"?\s*=', stripped):
             return number
     return None
+
+
+#: The progress file's state before it was first read or written.
+NOT_SEEN = object()
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """The progress file as we last read or wrote it: its status, to notice a change cheaply, and
+    its bytes, to tell a real change from a touch."""
+
+    inode: int
+    size: int
+    mtime_ns: int
+    data: bytes
+
+    @classmethod
+    def of(cls, info: os.stat_result, data: bytes) -> "_Seen":
+        return cls(info.st_ino, info.st_size, info.st_mtime_ns, data)
+
+    def same_status(self, info: os.stat_result) -> bool:
+        return (self.inode, self.size, self.mtime_ns) == (info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+@dataclass(frozen=True)
+class HandEditKept:
+    """A save found the progress file changed on disk (edited by hand while Safe Ground had it
+    open) and kept that version as ``copy`` before writing the answers on screen over it."""
+
+    path: Path
+    copy: Path
+
+    def __str__(self) -> str:
+        return (
+            f"{self.path.name} was changed outside Safe Ground while it was open. That version is kept, "
+            f"unchanged, as {self.copy}; the progress file now holds the answers you see here."
+        )
+
+
+def _read_no_follow(path: Path) -> bytes:
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(descriptor, "rb") as stream:
+        return stream.read()
+
+
+def _write_new_private_file(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``<stem>.edited-<date>T<time>.toml`` beside ``path`` (0600), adding -2,
+    -3... rather than ever replacing a file that is there."""
+    stamp = datetime.now().strftime("%Y-%m-%dT%H%M")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    for counter in range(1, 1000):
+        suffix = "" if counter == 1 else f"-{counter}"
+        copy = path.with_name(f"{path.stem}.edited-{stamp}{suffix}{path.suffix}")
+        try:
+            descriptor = os.open(copy, flags, 0o600)
+        except FileExistsError:
+            continue
+        try:
+            with os.fdopen(descriptor, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+        except BaseException:
+            copy.unlink(missing_ok=True)
+            raise
+        return copy
+    raise StorageError(f"cannot find a free name beside {path} to keep the version edited by hand")
