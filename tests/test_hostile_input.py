@@ -351,3 +351,50 @@ async def test_the_first_key_after_coming_back_never_replaces_a_saved_answer(tmp
         await settle(pilot, app)
     expected = "Sam!" if page == "text" else ["Kind to strangers!"]
     assert _stored(tmp_path, page, field) == expected, f"{value!r} was replaced"
+
+
+# -- keys typed while a page is being built ----------------------------------------------------------
+
+
+def _burst(app, text: str) -> None:
+    """Keys as a fast typist (or a loaded machine) delivers them: all queued before the app runs."""
+    for character in text:
+        key = events.Key("space" if character == " " else character, character)
+        key.set_sender(app)
+        app._driver.send_message(key)
+
+
+@pytest.mark.parametrize("page, field", [("text", "name"), ("long-text", "story"), ("list", "appreciations")])
+async def test_keys_typed_as_a_page_opens_reach_its_field(tmp_path, page, field):
+    """The first keys typed right after opening a page used to go nowhere: the page's scroll area
+    had the focus until the field was built, and took them (``'ne two three'`` was saved)."""
+    app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_page("kinds", page)
+        await pilot.press(*"one")  # in the same tick as opening it
+        _burst(app, " two")
+        await settle(pilot, app)
+        if page == "list":
+            await pilot.press("enter")
+            await settle(pilot, app)
+    assert _stored(tmp_path, page, field) == (["one two"] if page == "list" else "one two")
+
+
+async def test_keys_typed_while_the_next_page_is_built_go_to_its_field(tmp_path):
+    """Keys that come while Next builds the following page wait for its field: none is dropped and
+    none lands in the field being left."""
+    import asyncio
+
+    app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot, "text")
+        await pilot.press(*"first")
+        await settle(pilot, app)
+        moving = asyncio.ensure_future(app.screen.action_next_page())
+        _burst(app, "second page")
+        await moving
+        await settle(pilot, app)
+        assert app.screen.page.id == "long-text"
+    assert _stored(tmp_path, "text", "name") == "first"
+    assert _stored(tmp_path, "long-text", "story") == "second page"

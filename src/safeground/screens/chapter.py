@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -26,8 +26,19 @@ WIDE = 100
 
 
 class ChapterScreen(Screen):
-    """Shows one page of ``chapter`` at a time; Next and Previous move between pages."""
+    """Shows one page of ``chapter`` at a time; Next and Previous move between pages.
 
+    Keys typed while a page is being built (right after opening it, Ctrl+N or Ctrl+B) are held and
+    handed to the field that gets the cursor, in order: a person who types straight away loses
+    nothing, and nothing lands in a field they were leaving or in a button.
+    """
+
+    #: Nothing takes the focus by itself (the page's scroll area would, and swallow letters): the
+    #: page gives it to a field once that exists, and holds keys until then.
+    AUTO_FOCUS = ""
+
+    # Not priority bindings: those would change the page before the field being left has taken
+    # the keys typed just before Ctrl+N, and drop them.
     BINDINGS = [
         Binding("ctrl+n", "next_page", "Next page"),
         Binding("ctrl+b", "previous_page", "Previous"),
@@ -41,6 +52,8 @@ class ChapterScreen(Screen):
         self.focus_field = field_id
         #: What the page's marks show now; they are redrawn only when it changes.
         self._marks: tuple | None = None
+        #: Keys that came while no field had the cursor yet; None when keys go straight through.
+        self._held_keys: list[events.Key] | None = []
 
     @property
     def safeground(self) -> "SafeGroundApp":
@@ -68,6 +81,7 @@ class ChapterScreen(Screen):
         """Replace the page's widgets with those of page ``index`` and put the cursor in a field."""
         session = self.safeground.session
         assert session is not None
+        self._hold_keys()
         self.page_index = index
         page = self.page
         progress = session.progress
@@ -94,7 +108,39 @@ class ChapterScreen(Screen):
         for widget in self.query(FieldWidget):
             if widget.field.id == field_id:
                 widget.focus_control()
-                return
+                break
+        # focus() lands on the app's next turn (and set_focus hands the held keys on); should
+        # nothing have taken the cursor by then, the keys still go on rather than wait forever.
+        self.app.call_later(self._release_keys)
+
+    # -- keys typed while a page is built ----------------------------------------------------
+
+    def _hold_keys(self) -> None:
+        """Take the cursor out of the page being replaced: from now on keys wait for the new one."""
+        if self._held_keys is None:
+            self._held_keys = []
+        self.set_focus(None)
+
+    def _forward_event(self, event: events.Event) -> None:
+        # The app hands a key to the screen itself only when nothing has the cursor; on this screen
+        # that happens while a page is built, and the key belongs to the field about to get it.
+        if isinstance(event, events.Key) and self._held_keys is not None and not event.is_forwarded:
+            event._set_forwarded()
+            self._held_keys.append(event)
+            return
+        super()._forward_event(event)
+
+    def set_focus(self, widget, scroll_visible: bool = True, from_app_focus: bool = False) -> None:
+        super().set_focus(widget, scroll_visible, from_app_focus)
+        if self.focused is not None:
+            self._release_keys()
+
+    def _release_keys(self) -> None:
+        """Hand the held keys, in order, to whatever has the cursor (or the screen), and stop holding."""
+        held, self._held_keys = self._held_keys, None
+        target = self.focused or self
+        for key in held or ():
+            target.post_message(key)
 
     def _refresh_marks(self) -> None:
         session = self.safeground.session
