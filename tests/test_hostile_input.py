@@ -400,3 +400,30 @@ async def test_keys_typed_while_the_next_page_is_built_go_to_its_field(tmp_path)
         assert app.screen.page.id == "long-text"
     assert _stored(tmp_path, "text", "name") == "first"
     assert _stored(tmp_path, "long-text", "story") == "second page"
+
+
+async def test_keys_typed_around_next_and_previous_each_reach_their_own_page(tmp_path):
+    """A fast typist (or a loaded machine) hands the app keys faster than it changes pages. Keys
+    typed before Ctrl+N belong to the page being left, keys after it to the next page: once all
+    of them had been handed to the field being left before the page changed."""
+    app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_page("kinds", "text")
+        _burst(app, "abc")
+        _burst_keys(app, "ctrl+n")
+        _burst(app, "story")
+        _burst_keys(app, "ctrl+b")
+        _burst(app, "xy")
+        await settle(pilot, app)
+        await settle(pilot, app)
+        assert app.screen.page.id == "text"
+    assert _stored(tmp_path, "text", "name") == "abcxy"
+    assert _stored(tmp_path, "long-text", "story") == "story"
+
+
+def _burst_keys(app, *keys: str) -> None:
+    for name in keys:
+        key = events.Key(name, None)
+        key.set_sender(app)
+        app._driver.send_message(key)
