@@ -187,7 +187,9 @@ def test_after_the_quick_exit_no_answer_is_left_on_the_terminal(tmp_path, keys):
     tmux = Tmux(tmp_path, env)
     try:
         tmux.keys("echo before-the-app", "Enter")
-        tmux.keys(f"{sys.executable} -c \"$SG_LAUNCHER\"; echo after-the-app", "Enter")
+        # Typed as after-the-''app: the command line on screen must not read as the shell's answer
+        # (waiting for it found the command itself, before the app had even cleared the screen).
+        tmux.keys(f"{sys.executable} -c \"$SG_LAUNCHER\"; echo after-the-''app", "Enter")
         tmux.wait_for("pages complete")  # the home screen's overall line
         home = tmux.screen()
         tmux.keys("Enter")
