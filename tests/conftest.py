@@ -60,3 +60,75 @@ def mini_workbook(mini_dir: Path):
     from safeground.loader import load_workbook
 
     return load_workbook(mini_dir)
+
+
+# -- the session guard: nothing a test started outlives the run --------------------------------
+#
+# Apps left running by the terminal tests used to spin at 40% CPU for half an hour after `make
+# test`. Each test reaps what it starts (harness_pty.PtyApp.close, the tmux fixture); this is the
+# backstop. It kills what is left and fails the run, loudly: a leftover means a test does not
+# clean up after itself, and only a failure gets that fixed before the processes pile up.
+
+
+def _ours_left_running(session: pytest.Session) -> list[tuple[int, str]]:
+    """(pid, command line) of every process this run started that still runs: our descendants,
+    and processes elsewhere (a tmux server, an app in it) whose environment points into our
+    temporary folder."""
+    import os
+
+    from harness_pty import children_of
+
+    try:
+        basetemp = str(session.config._tmp_path_factory.getbasetemp()) + os.sep
+    except (AttributeError, OSError, ValueError):
+        basetemp = None
+    candidates = set(children_of(os.getpid()))
+    if basetemp and Path("/proc/self/environ").exists():
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit() and int(entry.name) != os.getpid():
+                try:
+                    if basetemp.encode() in (entry / "environ").read_bytes() + (entry / "cmdline").read_bytes():
+                        candidates.add(int(entry.name))
+                except OSError:
+                    continue
+    found = []
+    for pid in sorted(candidates):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+        except OSError:
+            continue
+        if stat.rsplit(")", 1)[1].split()[0] in ("Z", "X"):
+            continue  # ended, waiting to be reaped: nothing runs
+        found.append((pid, command or "?"))
+    return found
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    import os
+    import signal
+    import sys
+
+    if os.name != "posix":
+        return
+    import harness_pty as harness
+    forgotten = harness.live_apps()
+    for app in forgotten:
+        app.close()
+    leftovers = _ours_left_running(session)
+    for pid, _command in leftovers:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    if forgotten or leftovers:
+        lines = [f"  pid {app.pid}: a PtyApp never closed" for app in forgotten]
+        lines += [f"  pid {pid}: {command[:150]}" for pid, command in leftovers]
+        message = "tests left processes running (now killed):\n" + "\n".join(lines)
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_sep("=", "leftover processes", red=True)
+            reporter.write_line(message)
+        else:
+            print(message, file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

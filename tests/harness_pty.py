@@ -9,6 +9,12 @@ profile, and what is left on the terminal afterwards.
 is still the app's. A test may ask for slow saves (``slow_saves=SECONDS``): the child then pauses, after each real
 ``fsync`` and ``link``, for up to that long, so that a kill can land while a temp file or a staged
 backup exists. Nothing else about the app is changed.
+
+Every child is reaped, even when a test fails: the child leads its own process group, ``close()``
+(also run by ``with`` and, for any app a test forgot, by the session guard in conftest.py) kills
+that whole group with SIGKILL and waits for it. Waits are on conditions with generous deadlines
+(``WAIT``): on a loaded machine the app is slower, never different, and a deadline only matters
+when something is really wrong.
 """
 
 from __future__ import annotations
@@ -29,6 +35,18 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from safeground.settings import Settings
+
+#: Seconds to wait for something that takes well under a second on a quiet machine. Generous:
+#: on a loaded shared machine it can take many times longer, and only a real failure waits it out.
+WAIT = 60.0
+
+#: Every PtyApp not closed yet, so that nothing a test started outlives the test run.
+_LIVE: "set[PtyApp]" = set()
+
+
+def live_apps() -> "list[PtyApp]":
+    """The apps started and not closed yet (the session guard in conftest.py closes them)."""
+    return list(_LIVE)
 
 #: Run in the child before the app. It makes the pty the controlling terminal (so closing it
 #: sends SIGHUP, as closing a terminal window does) and applies the optional slow saves.
@@ -61,6 +79,51 @@ TAB = "\t"
 ESCAPE = "\x1b"
 F12 = "\x1b[24~"
 CTRL_Q = "\x11"
+
+
+def children_of(pid: int) -> list[int]:
+    """Every living descendant of ``pid`` (Linux /proc; empty elsewhere)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir() if Path("/proc/self/stat").exists() else ():
+        if entry.name.isdigit():
+            try:
+                # The field after the command name, which may itself hold spaces and parentheses.
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            parents.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def end_processes(pids: Iterable[int], grace: float = 5.0) -> list[int]:
+    """SIGKILL whichever of ``pids`` still run after ``grace`` seconds; returns those it killed.
+    Zombies (ended, waiting for their parent) count as ended."""
+    pids = list(pids)
+    deadline = time.monotonic() + grace
+    while True:
+        running = [pid for pid in pids if _running(pid)]
+        if not running or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    for pid in running:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    return running
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
 
 
 def plain(output: bytes) -> str:
@@ -105,6 +168,7 @@ class PtyApp:
         if slow_saves:
             environment["SAFEGROUND_TEST_SLOW_SAVES"] = str(slow_saves)
         self.started = time.monotonic()
+        self._closed = False
         self.process = subprocess.Popen(
             [*prefix, sys.executable, "-c", LAUNCHER, *args],
             stdin=slave,
@@ -115,11 +179,11 @@ class PtyApp:
             close_fds=True,
             umask=umask,
         )
+        _LIVE.add(self)
         os.close(slave)
         self.master = master
         self._output = bytearray()
         self._lock = threading.Lock()
-        self._closed = False
         # The app blocks once the terminal's buffer is full, so its output is always read.
         self._reader = threading.Thread(target=self._read, name=f"pty-{self.process.pid}", daemon=True)
         self._reader.start()
@@ -157,7 +221,7 @@ class PtyApp:
     def text(self) -> str:
         return plain(self.output)
 
-    def wait_for(self, wanted: str | Callable[[], bool], timeout: float = 15.0) -> None:
+    def wait_for(self, wanted: str | Callable[[], bool], timeout: float = WAIT) -> None:
         """Wait until ``wanted`` (a word on screen, or a condition) shows up; fail clearly if not."""
         check = (lambda: wanted in self.text()) if isinstance(wanted, str) else wanted
         deadline = time.monotonic() + timeout
@@ -184,22 +248,39 @@ class PtyApp:
         os.kill(self.process.pid, signum)
         return time.monotonic()
 
-    def wait(self, timeout: float = 15.0) -> int:
-        return self.process.wait(timeout)
+    def wait(self, timeout: float = WAIT) -> int:
+        """The child's exit status once it has ended; fails clearly (the child is killed at close)
+        if it is still running after ``timeout`` seconds."""
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"safeground still running after {timeout} s:\n{self.text()[-2000:]}") from None
 
     def close(self) -> None:
-        """End the child if it still runs (SIGKILL: nothing here should need more) and the terminal."""
-        if self.process.poll() is None:
-            self.process.kill()
+        """End the child and anything it started (SIGKILL to its process group: nothing here needs
+        more, tests that want a clean exit send SIGTERM and wait first), reap it, close the terminal.
+        Safe to call more than once."""
+        _LIVE.discard(self)
+        self._kill_group()
         try:
-            self.process.wait(10)
+            self.process.wait(WAIT)
         except subprocess.TimeoutExpired:  # pragma: no cover - a child that ignores SIGKILL
             pass
         self._closed = True
-        self._reader.join(2)
+        self._reader.join(5)
+        if self.master >= 0:
+            try:
+                os.close(self.master)
+            except OSError:
+                pass
+            self.master = -1
+
+    def _kill_group(self) -> None:
+        # The child leads its own group (start_new_session), so this reaches whatever it started
+        # too. A group's id is not reused while any member lives; once all are gone this is ESRCH.
         try:
-            os.close(self.master)
-        except OSError:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
             pass
 
     def __enter__(self) -> "PtyApp":

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from harness_pty import ENTER, PtyApp, welcomed_data_dir
+from harness_pty import ENTER, WAIT, PtyApp, welcomed_data_dir
 from test_crash import SEED, _answer, _open_page, _sync
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals and signals are POSIX")
@@ -44,6 +44,16 @@ def _type(app: PtyApp, path: Path, words: str) -> None:
     app.wait_for(words.split()[-1])
 
 
+def _saved(path: Path, expected: str) -> None:
+    """Wait until the file holds ``expected`` (the app saves within a second; a loaded machine is
+    given far longer)."""
+    deadline = time.monotonic() + WAIT
+    while _answer(path) != expected:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the file holds {_answer(path)!r}, not {expected!r}")
+        time.sleep(0.05)
+
+
 def _status(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "SAFEGROUND_DATA_DIR": str(data_dir)}
     return subprocess.run([sys.executable, "-m", "safeground", *args, "status"], capture_output=True, text=True, env=env, timeout=60)
@@ -54,14 +64,14 @@ def test_a_second_app_on_the_same_profile_is_refused_clearly_and_writes_nothing(
     progress = _seeded(data_dir)
     with PtyApp(data_dir) as first:
         _type(first, progress, " first words")
-        time.sleep(1.0)  # saved
+        _saved(progress, "k first words")
         before = _files(data_dir / "default")
         with PtyApp(data_dir) as second:
             second.wait_for("This profile is already open")
             screen = second.text()
             assert f"pid {first.pid}" in screen and "--profile" in screen
             second.write(ENTER)  # "Quit" has the focus
-            assert second.wait(10) == 0
+            assert second.wait() == 0
         assert _files(data_dir / "default") == before, "the refused app changed nothing"
         # The command line can still read the answers while the app has them open.
         status = _status(data_dir)
@@ -70,7 +80,7 @@ def test_a_second_app_on_the_same_profile_is_refused_clearly_and_writes_nothing(
         first.write(" and more")
         first.wait_for("and more")
         first.signal(signal.SIGTERM)
-        assert first.wait(10) == 0
+        assert first.wait() == 0
     assert _answer(progress) == "k first words and more"
 
 
@@ -79,9 +89,9 @@ def test_a_killed_app_does_not_lock_the_person_out(tmp_path):
     progress = _seeded(data_dir)
     with PtyApp(data_dir) as first:
         _type(first, progress, " before the kill")
-        time.sleep(1.2)
+        _saved(progress, "k before the kill")
         first.signal(signal.SIGKILL)
-        assert first.wait(10) == -signal.SIGKILL
+        assert first.wait() == -signal.SIGKILL
     lock = data_dir / "default" / "safe-ground.lock"
     assert f"pid {first.pid}" in lock.read_text(encoding="utf-8"), "the killed app's lock file is still there"
     with PtyApp(data_dir) as second:
@@ -89,7 +99,7 @@ def test_a_killed_app_does_not_lock_the_person_out(tmp_path):
         assert "already open" not in second.text()
         assert f"pid {second.pid}" in lock.read_text(encoding="utf-8")
         second.signal(signal.SIGTERM)
-        assert second.wait(10) == 0
+        assert second.wait() == 0
     assert _answer(progress) == "k before the kill"
 
 
@@ -106,7 +116,7 @@ def test_two_profiles_side_by_side_do_not_touch_each_other(tmp_path):
         two.wait_for("also")
         for app in (one, two):
             app.signal(signal.SIGTERM)
-            assert app.wait(10) == 0
+            assert app.wait() == 0
     assert _answer(mine) == "k my words again"
     assert _answer(theirs) == "k their words also"
     assert sorted(p.name for p in (data_dir / "partner").iterdir()) == sorted(p.name for p in (data_dir / "default").iterdir())
@@ -120,11 +130,11 @@ def test_after_the_data_folder_is_deleted_a_second_app_is_still_refused(tmp_path
     progress = _seeded(data_dir)
     with PtyApp(data_dir) as first:
         _type(first, progress, " before")
-        time.sleep(1.0)
+        _saved(progress, "k before")
         shutil.rmtree(data_dir)
         first.write(" after the folder went")
         first.wait_for("folder went")
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + WAIT
         while not progress.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
         assert progress.exists(), "the writer recreated the folder and saved"
@@ -132,7 +142,7 @@ def test_after_the_data_folder_is_deleted_a_second_app_is_still_refused(tmp_path
             second.wait_for("This profile is already open")
             assert f"pid {first.pid}" in second.text()
             second.write(ENTER)
-            assert second.wait(10) == 0
+            assert second.wait() == 0
         first.signal(signal.SIGTERM)
-        assert first.wait(10) == 0
+        assert first.wait() == 0
     assert _answer(progress) == "k before after the folder went"

@@ -199,10 +199,12 @@ def terminal_app(tmp_path):
     data_dir = welcomed_data_dir(tmp_path / "data")
     _progress_path(data_dir).write_text(SEED, encoding="utf-8")
     app = PtyApp(data_dir)
-    _open_page(app)
-    _sync(app, _progress_path(data_dir), "")
-    yield app
-    app.close()
+    try:  # closed (and its process reaped) even when opening the page fails
+        _open_page(app)
+        _sync(app, _progress_path(data_dir), "")
+        yield app
+    finally:
+        app.close()
 
 
 def _terminal_answer(app) -> str:
@@ -220,7 +222,7 @@ def test_bytes_that_are_not_utf8_do_not_stop_the_app(terminal_app):
     app.write(" still typing")
     app.wait_for("still typing")
     app.signal(signal.SIGTERM)
-    assert app.wait(10) == 0
+    assert app.wait() == 0
     assert "Traceback" not in app.text()
     assert _terminal_answer(app) == "kbefore \ufffd\ufffd\ufffd after still typing"
 
@@ -240,7 +242,7 @@ def test_escape_sequences_in_a_paste_never_reach_the_screen_nor_act_as_keys(term
     for raw in (b"\x1b]0;pwned", b"\x1b[31mREDTEXT", b"\x00", b"\x01", b"\x02", b"\x08"):
         assert raw not in drawn, f"{raw!r} from the paste went to the terminal as it was"
     app.signal(signal.SIGTERM)
-    assert app.wait(10) == 0
+    assert app.wait() == 0
     # Textual drops NUL from pastes; ESC is dropped by Safe Ground; everything else is kept.
     expected = "k" + payload.replace("\x1b", "").replace("\x00", "") + " typed after"
     assert _terminal_answer(app) == expected
@@ -259,7 +261,7 @@ def test_a_paste_cannot_delete_text_or_quit(terminal_app):
     app.wait_for("typed-after-it")
     assert app.process.poll() is None, "the paste made the app quit"
     app.signal(signal.SIGTERM)
-    assert app.wait(10) == 0
+    assert app.wait() == 0
     saved = _terminal_answer(app)
     # Nothing was deleted, and the control characters are kept as pasted text.
     assert saved == "kmy own words pasted\x15\x17\x7f\x7f\x11 tail-marker typed-after-it"
@@ -314,7 +316,7 @@ def test_answers_holding_control_codes_are_shown_not_obeyed(tmp_path, page, fiel
         app.write("\r")
         app.wait_for(lambda: "start-of-answer" in app.text() or "end-of-answer" in app.text())
         app.write("\x11")  # Ctrl+Q: quit (the quick exit would clear the screen with ESC [2J itself)
-        assert app.wait(10) == 0
+        assert app.wait() == 0
         drawn = app.output
     for raw in ("\x1b[2J", "\x1b]0;pwned", "\x1b[31mREDTEXT", *_CONTROLS):
         assert raw.encode() not in drawn, f"{raw!r} from the answer went to the terminal as it was"
@@ -351,3 +353,77 @@ async def test_the_first_key_after_coming_back_never_replaces_a_saved_answer(tmp
         await settle(pilot, app)
     expected = "Sam!" if page == "text" else ["Kind to strangers!"]
     assert _stored(tmp_path, page, field) == expected, f"{value!r} was replaced"
+
+
+# -- keys typed while a page is being built ----------------------------------------------------------
+
+
+def _burst(app, text: str) -> None:
+    """Keys as a fast typist (or a loaded machine) delivers them: all queued before the app runs."""
+    for character in text:
+        key = events.Key("space" if character == " " else character, character)
+        key.set_sender(app)
+        app._driver.send_message(key)
+
+
+@pytest.mark.parametrize("page, field", [("text", "name"), ("long-text", "story"), ("list", "appreciations")])
+async def test_keys_typed_as_a_page_opens_reach_its_field(tmp_path, page, field):
+    """The first keys typed right after opening a page used to go nowhere: the page's scroll area
+    had the focus until the field was built, and took them (``'ne two three'`` was saved)."""
+    app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_page("kinds", page)
+        await pilot.press(*"one")  # in the same tick as opening it
+        _burst(app, " two")
+        await settle(pilot, app)
+        if page == "list":
+            await pilot.press("enter")
+            await settle(pilot, app)
+    assert _stored(tmp_path, page, field) == (["one two"] if page == "list" else "one two")
+
+
+async def test_keys_typed_while_the_next_page_is_built_go_to_its_field(tmp_path):
+    """Keys that come while Next builds the following page wait for its field: none is dropped and
+    none lands in the field being left."""
+    import asyncio
+
+    app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot, "text")
+        await pilot.press(*"first")
+        await settle(pilot, app)
+        moving = asyncio.ensure_future(app.screen.action_next_page())
+        _burst(app, "second page")
+        await moving
+        await settle(pilot, app)
+        assert app.screen.page.id == "long-text"
+    assert _stored(tmp_path, "text", "name") == "first"
+    assert _stored(tmp_path, "long-text", "story") == "second page"
+
+
+async def test_keys_typed_around_next_and_previous_each_reach_their_own_page(tmp_path):
+    """A fast typist (or a loaded machine) hands the app keys faster than it changes pages. Keys
+    typed before Ctrl+N belong to the page being left, keys after it to the next page: once all
+    of them had been handed to the field being left before the page changed."""
+    app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_page("kinds", "text")
+        _burst(app, "abc")
+        _burst_keys(app, "ctrl+n")
+        _burst(app, "story")
+        _burst_keys(app, "ctrl+b")
+        _burst(app, "xy")
+        await settle(pilot, app)
+        await settle(pilot, app)
+        assert app.screen.page.id == "text"
+    assert _stored(tmp_path, "text", "name") == "abcxy"
+    assert _stored(tmp_path, "long-text", "story") == "story"
+
+
+def _burst_keys(app, *keys: str) -> None:
+    for name in keys:
+        key = events.Key(name, None)
+        key.set_sender(app)
+        app._driver.send_message(key)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+import asyncio
+import weakref
+from typing import TYPE_CHECKING, Any, cast
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.events import DescendantFocus
+from textual._context import active_message_pump
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, Markdown, ProgressBar, Static
 
@@ -28,13 +31,29 @@ WIDE = 100
 
 
 class ChapterScreen(Screen):
-    """Shows one page of ``chapter`` at a time; Next and Previous move between pages."""
+    """Shows one page of ``chapter`` at a time; Next and Previous move between pages.
 
+    Keys typed while a page is being built (right after opening it, Ctrl+N or Ctrl+B) are held and
+    handed to the field that gets the cursor, in order: a person who types straight away loses
+    nothing, and nothing lands in a field they were leaving or in a button. Keys typed before
+    Ctrl+N reach the field being left, and its answer is stored before the page goes.
+    """
+
+    #: Nothing takes the focus by itself (the page's scroll area would, and swallow letters): the
+    #: page gives it to a field once that exists, and holds keys until then.
+    AUTO_FOCUS = ""
+
+    # Priority: the app changes the page before it hands on the keys typed after Ctrl+N, so they
+    # go to the new page (held until its field is ready), never into the field being left. No
+    # field uses these keys.
     BINDINGS = [
-        Binding("ctrl+n", "next_page", "Next page"),
-        Binding("ctrl+b", "previous_page", "Previous"),
-        Binding("ctrl+o", "contents", "Contents"),
+        Binding("ctrl+n", "next_page", "Next page", priority=True),
+        Binding("ctrl+b", "previous_page", "Previous", priority=True),
+        Binding("ctrl+o", "contents", "Contents", priority=True),
     ]
+
+    #: How long a page change waits for the field being left to take the keys already sent to it.
+    LANDING_WAIT = 2.0
 
     def __init__(self, chapter: "Chapter", page_id: str, field_id: str | None = None) -> None:
         super().__init__()
@@ -43,6 +62,15 @@ class ChapterScreen(Screen):
         self.focus_field = field_id
         #: What the page's marks show now; they are redrawn only when it changes.
         self._marks: tuple | None = None
+        #: Keys that came while no field had the cursor yet, and page moves ("next_page", ...)
+        #: asked for meanwhile, in order; None when keys go straight through.
+        self._held_keys: list[events.Key | str] | None = []
+        #: The field the held keys were handed to before a held page move: it is being left.
+        self._leaving: Any = None
+        #: Pages built so far: a late step of an earlier build knows it is out of date.
+        self._builds = 0
+        #: The page each field widget was built for: a change can arrive after its page has gone.
+        self._page_of: "weakref.WeakKeyDictionary[FieldWidget, str]" = weakref.WeakKeyDictionary()
 
     @property
     def safeground(self) -> "SafeGroundApp":
@@ -70,6 +98,10 @@ class ChapterScreen(Screen):
         """Replace the page's widgets with those of page ``index`` and put the cursor in a field."""
         session = self.safeground.session
         assert session is not None
+        leaving, self._leaving = self.focused or self._leaving, None
+        self._hold_keys()
+        await self._let_typing_land(leaving)
+        self._keep_answers()
         self.page_index = index
         page = self.page
         progress = session.progress
@@ -85,7 +117,9 @@ class ChapterScreen(Screen):
         if page.text:
             widgets.append(Markdown(for_terminal(page.text, multiline=True), classes="page-text"))
         for field in page.fields:
-            widgets.append(widget_for(field, progress.usable(self.chapter.id, page.id, field)))
+            widget = widget_for(field, progress.usable(self.chapter.id, page.id, field))
+            self._page_of[widget] = page.id
+            widgets.append(widget)
         await container.mount_all(widgets)
         if session.read_only:  # opened to look only: nothing typed here could be saved
             for widget in container.query(FieldWidget):
@@ -95,13 +129,98 @@ class ChapterScreen(Screen):
         target = field_id if field_id and page.field(field_id) else progress.first_unanswered(self.chapter.id, page)
         session.move_to(self.chapter.id, page.id, target)
         self.safeground.answers_changed(settled=True)
-        self.call_after_refresh(self._focus_field, target)
+        self._builds += 1
+        self.call_after_refresh(self._focus_field, target, self._builds)
 
-    def _focus_field(self, field_id: str) -> None:
+    def _focus_field(self, field_id: str, build: int) -> None:
+        if build != self._builds:
+            return  # another page is on its way
         for widget in self.query(FieldWidget):
             if widget.field.id == field_id:
                 widget.focus_control()
+                break
+        # focus() lands on the app's next turn (and set_focus hands the held keys on); should
+        # nothing have taken the cursor by then, the keys still go on rather than wait forever.
+        self.app.call_later(self._focus_missed, build)
+
+    def _focus_missed(self, build: int) -> None:
+        if build == self._builds and self.focused is None and self._held_keys is not None:
+            self._release_keys()
+
+    # -- keys typed while a page is built ----------------------------------------------------
+
+    async def _let_typing_land(self, widget: Any) -> None:
+        """Wait until ``widget`` (the field being left) has taken the keys already sent to it."""
+        if widget is None or widget is active_message_pump.get(None) or not widget.is_attached:
+            return
+        landed = asyncio.Event()
+        widget.call_later(landed.set)  # runs after everything already queued for it
+        try:
+            await asyncio.wait_for(landed.wait(), self.LANDING_WAIT)
+        except asyncio.TimeoutError:
+            pass  # a field that stopped taking messages: nothing more will land in it
+
+    def _keep_answers(self) -> None:
+        """Store what the fields being left hold now. A change on its way to this screen as a
+        message would go with the widgets; storing it here loses nothing."""
+        for widget in self.query_one("#page", VerticalScroll).query(FieldWidget):
+            if widget.value != widget._reported:
+                value = widget.value
+                widget.changed(settled=True)  # what it reports from now on; stored just below
+                self._store(widget, value, settled=True)
+
+    def _hold_keys(self) -> None:
+        """Take the cursor out of the page being replaced: from now on keys wait for the new one."""
+        if self._held_keys is None:
+            self._held_keys = []
+        self.set_focus(None)
+
+    def _forward_event(self, event: events.Event) -> None:
+        # The app hands a key to the screen itself only when nothing has the cursor; on this screen
+        # that happens while a page is built, and the key belongs to the field about to get it.
+        if isinstance(event, events.Key) and self._held_keys is not None and not event.is_forwarded:
+            event._set_forwarded()
+            self._held_keys.append(event)
+            return
+        super()._forward_event(event)
+
+    def set_focus(self, widget, scroll_visible: bool = True, from_app_focus: bool = False) -> None:
+        super().set_focus(widget, scroll_visible, from_app_focus)
+        if self.focused is not None:
+            self._release_keys()
+
+    def _release_keys(self) -> None:
+        """Hand the held keys, in order, to whatever has the cursor (or the screen), and stop
+        holding; up to a page move asked for meanwhile, which then goes, and the keys after it
+        wait for the page it opens."""
+        held, self._held_keys = self._held_keys or [], None
+        target = self.focused or self
+        for index, item in enumerate(held):
+            if isinstance(item, str):
+                self._held_keys = held[index + 1:]
+                self._leaving = self.focused
+                self._builds += 1  # this page is done with: its late steps are out of date
+                self.set_focus(None)
+                self.call_later(self._move, item)
                 return
+            target.post_message(item)
+
+    def _waits_its_turn(self, move: str) -> bool:
+        """While a page is built, a page move waits behind the keys typed before it."""
+        if self._held_keys is None:
+            return False
+        self._held_keys.append(move)
+        return True
+
+    async def _move(self, move: str) -> None:
+        await getattr(self, f"_{move}")()
+        if self.app.screen is not self and self._held_keys:
+            # Another screen opened (the next chapter, the contents): the keys typed after the
+            # move are for it. The app routes them afresh.
+            held, self._held_keys = self._held_keys, None
+            for key in held:
+                if isinstance(key, events.Key):
+                    self.app.post_message(events.Key(key.key, key.character))
 
     def _refresh_marks(self) -> None:
         session = self.safeground.session
@@ -142,16 +261,22 @@ class ChapterScreen(Screen):
     @on(FieldWidget.Changed)
     def _answer_changed(self, event: FieldWidget.Changed) -> None:
         event.stop()
+        self._store(event.field_widget, event.value, event.settled)
+
+    def _store(self, widget: FieldWidget, value: Any, settled: bool) -> None:
+        """Store an answer on the page its field was built for (which may just have been left)."""
         session = self.safeground.session
         if session is None:
             return
-        field = event.field_widget.field
-        session.answer(self.chapter.id, self.page.id, field.id, event.value)
-        session.move_to(self.chapter.id, self.page.id, field.id)
-        self._refresh_marks()
-        self.safeground.answers_changed(settled=event.settled)
-        if field.kind == "choice" and event.value in field.support:
-            self.safeground.offer_support((self.chapter.id, self.page.id, field.id))
+        field = widget.field
+        page_id = self._page_of.get(widget, self.page.id)
+        session.answer(self.chapter.id, page_id, field.id, value)
+        if page_id == self.page.id:
+            session.move_to(self.chapter.id, page_id, field.id)
+            self._refresh_marks()
+        self.safeground.answers_changed(settled=settled)
+        if field.kind == "choice" and value in field.support:
+            self.safeground.offer_support((self.chapter.id, page_id, field.id))
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         session = self.safeground.session
@@ -166,6 +291,19 @@ class ChapterScreen(Screen):
 
     @on(Button.Pressed, "#next")
     async def action_next_page(self) -> None:
+        if not self._waits_its_turn("next_page"):
+            await self._move("next_page")
+
+    @on(Button.Pressed, "#previous")
+    async def action_previous_page(self) -> None:
+        if not self._waits_its_turn("previous_page"):
+            await self._move("previous_page")
+
+    async def action_contents(self) -> None:
+        if not self._waits_its_turn("contents"):
+            await self._move("contents")
+
+    async def _next_page(self) -> None:
         if self.page_index + 1 < len(self.chapter.pages):
             await self.show_page(self.page_index + 1)
             return
@@ -177,10 +315,9 @@ class ChapterScreen(Screen):
         else:
             self.safeground.go_home()
 
-    @on(Button.Pressed, "#previous")
-    async def action_previous_page(self) -> None:
+    async def _previous_page(self) -> None:
         if self.page_index > 0:
             await self.show_page(self.page_index - 1)
 
-    def action_contents(self) -> None:
+    async def _contents(self) -> None:
         self.safeground.go_home()
