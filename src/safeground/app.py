@@ -42,7 +42,7 @@ from safeground.storage import (
     holder_state,
     resolve_data_dir,
 )
-from safeground.untrusted import for_terminal
+from safeground.untrusted import for_terminal, shown
 
 #: Two presses of Escape this close together leave at once.
 QUICK_EXIT_WINDOW = 1.0
@@ -153,7 +153,7 @@ class SafeGroundApp(App[str]):
         super().__init__()
         self.workbook = workbook
         self.store = store
-        self.title = for_terminal(workbook.title)
+        self.title = for_terminal(shown(workbook.title))  # a title of megabytes is cut, as on the home screen
         self.session: Session | None = None
         self.settings = Settings.load(store.profile_dir)
         self._last_escape = 0.0
@@ -316,15 +316,18 @@ class SafeGroundApp(App[str]):
 
     def _save_result(self, error: BaseException | None) -> None:
         for kept in self.session.take_notices() if self.session is not None else ():  # edited by hand
-            from safeground.untrusted import for_terminal
-
             self.notify(for_terminal(str(kept)), title="Your edit is kept", timeout=20, markup=False)
         if error is not None and not self._save_failing:
             self._save_failing = True
             reason = getattr(error, "strerror", None) or str(error)
+            folder = str(self.store.path.parent)
+            # A storage error that already names the folder says it once, in its own words.
+            said = f"{reason[0].upper()}{reason[1:]}." if folder in reason else (
+                f"Safe Ground couldn't save to {folder} ({reason})."
+            )
             # Plain text: a folder named "[/]" read as markup ended the app, losing the answers.
             self.notify(
-                for_terminal(f"Safe Ground couldn't save to {self.store.path.parent} ({reason}). ")
+                for_terminal(said + " ")
                 + "Your answers are safe here, and saving will be tried again.",
                 title="Not saved yet",
                 severity="warning",

@@ -77,3 +77,14 @@ def reveal_invisible(text: str) -> str:
     if not _INVISIBLE.search(text):
         return text
     return _INVISIBLE.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
+
+
+#: The most of a workbook's title or description the app draws (home screen, header).
+SHOWN_CHARS = 300
+
+
+def shown(text: str, limit: int = SHOWN_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, with an ellipsis, for drawing; the workbook keeps it
+    whole. Textual wraps and measures a label's whole text at every layout: a workbook folder
+    with a 2 MB title took half a minute to open and showed only the middle of the title."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

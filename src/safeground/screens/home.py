@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, ListItem, ListView, Static
 
+from safeground.untrusted import shown
 from safeground.widgets.plain import plain
 
 if TYPE_CHECKING:
@@ -38,17 +39,6 @@ def first_line(text: str) -> str:
     """The first paragraph of a Markdown description, as one plain line for the home screen."""
     paragraph = text.strip().split("\n\n", 1)[0]
     return shown(" ".join(paragraph.replace("*", "").split()))
-
-
-#: The most of a workbook's title or description the home screen draws.
-SHOWN_CHARS = 300
-
-
-def shown(text: str, limit: int = SHOWN_CHARS) -> str:
-    """``text`` cut to ``limit`` characters, with an ellipsis, for drawing; the workbook keeps it
-    whole. Textual wraps and measures a label's whole text at every layout: a workbook folder
-    with a 2 MB title took half a minute to open and showed only the middle of the title."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 #: Secondary text inside self-drawn rows (the stylesheet's $text-muted applies to whole widgets).

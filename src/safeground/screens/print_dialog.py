@@ -23,6 +23,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Select, SelectionList, Static
 
+from safeground.widgets.plain import plain
 from safeground.untrusted import for_terminal
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ class PrintDialog(ModalScreen[None]):
         rows = []
         for chapter in workbook.chapters:
             done = progress.chapter_progress(chapter).done
-            rows.append((Content(f"{chapter.title} ({done} of {len(chapter.pages)} pages complete)"), chapter.id, chapter.id in chosen))
+            rows.append((plain(f"{chapter.title} ({done} of {len(chapter.pages)} pages complete)"), chapter.id, chapter.id in chosen))
         file_name = f"safe-ground-{date.today():%Y-%m-%d}.pdf"
         with Vertical(id="print-box", classes="dialog"):
             yield Label("Print or save pages", classes="dialog-title")

@@ -18,6 +18,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Label, Static
 
+from safeground.untrusted import for_terminal
+from safeground.widgets.plain import plain_lines
 from safeground.storage import (
     HOLDER_ELSEWHERE,
     HOLDER_GONE,
@@ -77,7 +79,7 @@ class ProblemScreen(Screen):
     def compose(self) -> ComposeResult:
         with Vertical(id="problem-box", classes="dialog"):
             yield Label(TITLES[self.kind], classes="dialog-title")
-            yield Static(Content(self.message), id="problem-message")
+            yield Static(plain_lines(self.message), id="problem-message")
             yield Static(Content(ADVICE[self.kind]), id="problem-advice")
             with Horizontal(classes="dialog-buttons"):
                 if self.kind == "unreadable" and self.can_move_aside:
@@ -106,6 +108,6 @@ class ProblemScreen(Screen):
             try:
                 moved = self.safeground.start_fresh()
             except StorageError as error:
-                self.query_one("#problem-message", Static).update(Content(str(error)))
+                self.query_one("#problem-message", Static).update(plain_lines(error))
                 return
-            self.app.notify(f"Your old file is kept as {moved}.", title="Starting fresh", timeout=10)
+            self.app.notify(for_terminal(f"Your old file is kept as {moved}."), title="Starting fresh", timeout=10, markup=False)
