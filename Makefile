@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench screenshots clean
+.PHONY: run test lint format bench screenshots clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Safe Ground needs Python 3.11 or newer")'
@@ -21,6 +21,17 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# ruff (format and rules, configured in pyproject.toml) and mypy over src/ and tests/. CI runs it
+# before the tests. `make format` applies ruff's formatting and safe fixes.
+lint: $(STAMP)
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
 
 # Timings against same-run baselines (a few minutes); not part of `make test`. See bench/README.md.
 # BENCH_ARGS="--only startup --only typing" measures a few groups; results go to bench/results.json.

@@ -53,8 +53,14 @@ def _save_case(progress: Progress, folder: Path, *, fsync: bool):
     return save
 
 
-def run(workbook: Workbook, progress: Progress, folder: Path, reps: int, scale: dict[int, tuple[Workbook, Progress]] | None = None,
-        scale_reps: int = 20) -> list[Figure]:
+def run(
+    workbook: Workbook,
+    progress: Progress,
+    folder: Path,
+    reps: int,
+    scale: dict[int, tuple[Workbook, Progress]] | None = None,
+    scale_reps: int = 20,
+) -> list[Figure]:
     from safeground.autosave import serialize
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -68,37 +74,74 @@ def run(workbook: Workbook, progress: Progress, folder: Path, reps: int, scale: 
     def serialize_only() -> None:
         serialize(progress)
 
-    samples = interleave({
-        "fsync": _save_case(progress, folder / "with-fsync", fsync=True),
-        "nofsync": _save_case(progress, folder / "without-fsync", fsync=False),
-        "serialize": serialize_only,
-        "plain": plain_write,
-    }, reps, warmup=5)
+    samples = interleave(
+        {
+            "fsync": _save_case(progress, folder / "with-fsync", fsync=True),
+            "nofsync": _save_case(progress, folder / "without-fsync", fsync=False),
+            "serialize": serialize_only,
+            "plain": plain_write,
+        },
+        reps,
+        warmup=5,
+    )
     base = median(samples["plain"])
     size = f"{len(data) // 1024} KB file"
     figures = [
-        Figure("Autosave", f"serialize + atomic write, with fsync ({size})", median(samples["fsync"]), reps,
-               "plain write of the same bytes", base, "seconds", 0.002, p99=percentile(samples["fsync"], 99),
-               p99_limit=0.010),
-        Figure("Autosave", "serialize + atomic write, fsync made a no-op", median(samples["nofsync"]), reps,
-               "plain write of the same bytes", base, p99=percentile(samples["nofsync"], 99)),
-        Figure("Autosave", "serialize alone (the app's thread, at the autosave tick)", median(samples["serialize"]), reps,
-               "plain write of the same bytes", base, p99=percentile(samples["serialize"], 99)),
+        Figure(
+            "Autosave",
+            f"serialize + atomic write, with fsync ({size})",
+            median(samples["fsync"]),
+            reps,
+            "plain write of the same bytes",
+            base,
+            "seconds",
+            0.002,
+            p99=percentile(samples["fsync"], 99),
+            p99_limit=0.010,
+        ),
+        Figure(
+            "Autosave",
+            "serialize + atomic write, fsync made a no-op",
+            median(samples["nofsync"]),
+            reps,
+            "plain write of the same bytes",
+            base,
+            p99=percentile(samples["nofsync"], 99),
+        ),
+        Figure(
+            "Autosave",
+            "serialize alone (the app's thread, at the autosave tick)",
+            median(samples["serialize"]),
+            reps,
+            "plain write of the same bytes",
+            base,
+            p99=percentile(samples["serialize"], 99),
+        ),
     ]
-    for chapters, (big_workbook, big_progress) in sorted((scale or {}).items()):
+    for chapters, (_workbook, big_progress) in sorted((scale or {}).items()):
         big = serialize(big_progress)
 
         def big_plain(big=big) -> None:
             with open(plain, "wb") as stream:
                 stream.write(big)
 
-        scale_samples = interleave({
-            "serialize": lambda p=big_progress: serialize(p) and None,
-            "plain": big_plain,
-        }, scale_reps, warmup=2)
-        figures.append(Figure(
-            "Scale", f"serialize at the autosave tick, {chapters} chapters ({len(big) // 1024} KB)",
-            median(scale_samples["serialize"]), scale_reps, "plain write of the same bytes", median(scale_samples["plain"]),
-            p99=percentile(scale_samples["serialize"], 99),
-        ))
+        scale_samples = interleave(
+            {
+                "serialize": lambda p=big_progress: serialize(p) and None,
+                "plain": big_plain,
+            },
+            scale_reps,
+            warmup=2,
+        )
+        figures.append(
+            Figure(
+                "Scale",
+                f"serialize at the autosave tick, {chapters} chapters ({len(big) // 1024} KB)",
+                median(scale_samples["serialize"]),
+                scale_reps,
+                "plain write of the same bytes",
+                median(scale_samples["plain"]),
+                p99=percentile(scale_samples["serialize"], 99),
+            )
+        )
     return figures

@@ -24,7 +24,7 @@ def command(argv: list[str], env: dict[str, str] | None = None):
     env = env if env is not None else _base_env()
 
     def run_once() -> None:
-        result = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        result = subprocess.run(argv, capture_output=True, env=env)
         if result.returncode != 0:
             raise RuntimeError(f"{argv} failed ({result.returncode}): {result.stderr.decode(errors='replace')[-500:]}")
 
@@ -39,14 +39,24 @@ def python_pass():
     return command([sys.executable, "-c", "pass"])
 
 
-def run(builtin_home: Home, scale: dict[int, Home], reps: int, scale_reps: int, with_builtin: bool = True) -> list[Figure]:
+def run(
+    builtin_home: Home, scale: dict[int, Home], reps: int, scale_reps: int, with_builtin: bool = True
+) -> list[Figure]:
     figures = []
     if with_builtin:
         samples = interleave({"pass": python_pass(), "status": status(builtin_home)}, reps)
-        figures.append(Figure(
-            "Command line", "safeground status (built-in workbook, all answered)",
-            median(samples["status"]), reps, "python -c pass", median(samples["pass"]), "ratio", 10.0,
-        ))
+        figures.append(
+            Figure(
+                "Command line",
+                "safeground status (built-in workbook, all answered)",
+                median(samples["status"]),
+                reps,
+                "python -c pass",
+                median(samples["pass"]),
+                "ratio",
+                10.0,
+            )
+        )
     if scale:
         cases = {"pass": python_pass()}
         for chapters, home in sorted(scale.items()):

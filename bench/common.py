@@ -11,9 +11,10 @@ import os
 import platform
 import statistics
 import sys
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from time import perf_counter
-from typing import Any, Callable
+from typing import Any
 
 
 def median(samples: list[float]) -> float:
@@ -128,20 +129,22 @@ def table(figures: list[Figure]) -> str:
     rows = []
     for f in figures:
         verdict = {True: "ok", False: "MISSED", None: ""}[f.ok]
-        rows.append([
-            f"{f.group}: {f.name}",
-            f"{f.value:.2f}" if f.budget_kind == "linear" else fmt_time(f.value),
-            fmt_time(f.p99),
-            f.baseline_name,
-            fmt_time(f.baseline),
-            f"{f.ratio:.2f}x" if f.ratio is not None else "",
-            f.budget_text,
-            verdict,
-        ])
+        rows.append(
+            [
+                f"{f.group}: {f.name}",
+                f"{f.value:.2f}" if f.budget_kind == "linear" else fmt_time(f.value),
+                fmt_time(f.p99),
+                f.baseline_name,
+                fmt_time(f.baseline),
+                f"{f.ratio:.2f}x" if f.ratio is not None else "",
+                f.budget_text,
+                verdict,
+            ]
+        )
     widths = [max(len(str(row[i])) for row in [header] + rows) for i in range(len(header))]
 
     def line(cells: list[str]) -> str:
-        return "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths)) + " |"
+        return "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
 
     out = [line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
     out += [line(row) for row in rows]

@@ -58,8 +58,9 @@ def _pdf_floor():
     return run_once
 
 
-def run(workbook: Workbook, progress: Progress, folder: Path, reps: int, pdf_reps: int,
-        home: Home | None = None) -> list[Figure]:
+def run(
+    workbook: Workbook, progress: Progress, folder: Path, reps: int, pdf_reps: int, home: Home | None = None
+) -> list[Figure]:
     folder.mkdir(parents=True, exist_ok=True)
     answers = progress.answers
 
@@ -69,28 +70,53 @@ def run(workbook: Workbook, progress: Progress, folder: Path, reps: int, pdf_rep
     cases = {fmt: _export(workbook, progress, folder, fmt) for fmt in FORMATS if fmt != "pdf"}
     cases["json"] = touch_answers
     samples = interleave(cases, reps, warmup=2)
-    pdf_samples = interleave({"pdf": _export(workbook, progress, folder, "pdf"), "floor": _pdf_floor()}, pdf_reps, warmup=1)
-    figures = [Figure(
-        "Export", "PDF (built-in workbook, all answered)", median(pdf_samples["pdf"]), pdf_reps,
-        "fpdf2: one page, same fonts", median(pdf_samples["floor"]), "seconds", LIMITS["pdf"],
-    )]
+    pdf_samples = interleave(
+        {"pdf": _export(workbook, progress, folder, "pdf"), "floor": _pdf_floor()}, pdf_reps, warmup=1
+    )
+    figures = [
+        Figure(
+            "Export",
+            "PDF (built-in workbook, all answered)",
+            median(pdf_samples["pdf"]),
+            pdf_reps,
+            "fpdf2: one page, same fonts",
+            median(pdf_samples["floor"]),
+            "seconds",
+            LIMITS["pdf"],
+        )
+    ]
     for fmt in ("html", "markdown", "text"):
-        figures.append(Figure(
-            "Export", f"{fmt.upper() if fmt == 'html' else fmt.capitalize()} (built-in workbook, all answered)",
-            median(samples[fmt]), reps, "json.dumps of the same answers", median(samples["json"]),
-            "seconds", LIMITS[fmt],
-        ))
+        figures.append(
+            Figure(
+                "Export",
+                f"{fmt.upper() if fmt == 'html' else fmt.capitalize()} (built-in workbook, all answered)",
+                median(samples[fmt]),
+                reps,
+                "json.dumps of the same answers",
+                median(samples["json"]),
+                "seconds",
+                LIMITS[fmt],
+            )
+        )
     if home is not None:
         from bench.cli_bench import command, python_pass
         from bench.startup import safeground_command
 
         env = home.env({k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")})
-        cli_pdf = command(safeground_command() + ["export", "--force", "-o", str(folder / "cli.pdf")] + home.args(), env)
+        cli_pdf = command(
+            safeground_command() + ["export", "--force", "-o", str(folder / "cli.pdf")] + home.args(), env
+        )
         cli = interleave({"cli": cli_pdf, "pass": python_pass()}, max(1, pdf_reps // 2), warmup=0)
-        figures.append(Figure(
-            "Export", "safeground export -o pages.pdf (new process, imports included)", median(cli["cli"]),
-            len(cli["cli"]), "python -c pass", median(cli["pass"]),
-        ))
+        figures.append(
+            Figure(
+                "Export",
+                "safeground export -o pages.pdf (new process, imports included)",
+                median(cli["cli"]),
+                len(cli["cli"]),
+                "python -c pass",
+                median(cli["pass"]),
+            )
+        )
     return figures
 
 
@@ -116,10 +142,26 @@ def run_long_answer(chars: int, folder: Path, reps: int, pdf_reps: int) -> list[
     pdf = interleave({"pdf": _export(workbook, progress, folder, "pdf"), "floor": _pdf_floor()}, pdf_reps, warmup=1)
     what = f"one answer of {chars:,} characters"
     return [
-        Figure("Export", f"PDF ({what})", median(pdf["pdf"]), pdf_reps, "fpdf2: one page, same fonts",
-               median(pdf["floor"]), "seconds", LONG_ANSWER_LIMITS["pdf"]),
-        Figure("Export", f"Text ({what})", median(text["text"]), reps, "json.dumps of the same answer",
-               median(text["json"]), "seconds", LONG_ANSWER_LIMITS["text"]),
+        Figure(
+            "Export",
+            f"PDF ({what})",
+            median(pdf["pdf"]),
+            pdf_reps,
+            "fpdf2: one page, same fonts",
+            median(pdf["floor"]),
+            "seconds",
+            LONG_ANSWER_LIMITS["pdf"],
+        ),
+        Figure(
+            "Export",
+            f"Text ({what})",
+            median(text["text"]),
+            reps,
+            "json.dumps of the same answer",
+            median(text["json"]),
+            "seconds",
+            LONG_ANSWER_LIMITS["text"],
+        ),
     ]
 
 

@@ -34,8 +34,10 @@ def linearity_figure(what: str, samples: dict[int, list[float]]) -> Figure:
     sizes = sorted(curve)
     points = ", ".join(f"{n}: {curve[n] * 1000:.0f} ms" for n in sizes)
     figure = Figure(
-        "Scale", f"{what} grows linearly (fastest runs: {points})",
-        value=ratio if ratio is not None else float("nan"), samples=min(len(v) for v in samples.values()),
+        "Scale",
+        f"{what} grows linearly (fastest runs: {points})",
+        value=ratio if ratio is not None else float("nan"),
+        samples=min(len(v) for v in samples.values()),
         note="per-chapter cost, upper half / lower half of the range (linear 1, quadratic 2.5)",
         extra={"curve_seconds": {str(n): curve[n] for n in sizes}, "marginal_ratio": ratio},
     )

@@ -37,8 +37,14 @@ def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def time_to_ready(argv: list[str], env: dict[str, str], *, cwd: Path | None = None,
-                  size: tuple[int, int] = (120, 40), timeout: float = 60.0) -> float:
+def time_to_ready(
+    argv: list[str],
+    env: dict[str, str],
+    *,
+    cwd: Path | None = None,
+    size: tuple[int, int] = (120, 40),
+    timeout: float = 60.0,
+) -> float:
     """Seconds from spawning ``argv`` in a ``size`` pty until it writes to the ready descriptor."""
     master, slave = pty.openpty()
     columns, rows = size
@@ -50,8 +56,14 @@ def time_to_ready(argv: list[str], env: dict[str, str], *, cwd: Path | None = No
     try:
         start = perf_counter()
         process = subprocess.Popen(
-            argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=cwd,
-            pass_fds=(ready_write,), start_new_session=True,
+            argv,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            cwd=cwd,
+            pass_fds=(ready_write,),
+            start_new_session=True,
         )
         os.close(slave)
         slave = -1
@@ -74,7 +86,9 @@ def time_to_ready(argv: list[str], env: dict[str, str], *, cwd: Path | None = No
                     chunk = b""
                 if not chunk:
                     process.wait(timeout=5)
-                    raise NotReady(f"{argv} exited ({process.returncode}) without drawing its first screen:\n{_tail(output)}")
+                    raise NotReady(
+                        f"{argv} exited ({process.returncode}) without drawing its first screen:\n{_tail(output)}"
+                    )
                 output += chunk
                 del output[:-8192]
     finally:

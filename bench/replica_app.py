@@ -66,11 +66,15 @@ class Home(Screen):
             yield ListView(*[Row(*chapter) for chapter in CHAPTERS], id="chapters")
             yield Static(
                 Content.styled(f"Overall: {total} of {total} pages complete", "dim")
-                + Content("\n") + Content.styled("━" * 32, "$primary") + Content("  100%"),
+                + Content("\n")
+                + Content.styled("━" * 32, "$primary")
+                + Content("  100%"),
                 id="overall",
             )
-            yield Static(Content("F1 support · Ctrl+R review · F2 print or save · Esc Esc or F12 quick exit · Ctrl+P commands"),
-                         id="home-keys")
+            yield Static(
+                Content("F1 support · Ctrl+R review · F2 print or save · Esc Esc or F12 quick exit · Ctrl+P commands"),
+                id="home-keys",
+            )
         yield Footer()
 
     def on_mount(self) -> None:

@@ -48,12 +48,29 @@ class Plan:
     long_title_reps: int = 7
 
     @classmethod
-    def quick(cls) -> "Plan":
-        return cls(startup_reps=1, cli_reps=1, autosave_reps=2, typing_reps=1, typing_chars=2000, export_reps=1,
-                   pdf_reps=1, scale_sizes=(1, 2, 3), scale_startup_reps=1, scale_cli_reps=1, scale_export_reps=1,
-                   scale_pdf_reps=1, scale_serialize_reps=1, answer_chars=200, scale_answer_chars=50,
-                   long_answer_chars=20_000, long_answer_reps=1, long_answer_pdf_reps=1, long_title_chars=20_000,
-                   long_title_reps=1)
+    def quick(cls) -> Plan:
+        return cls(
+            startup_reps=1,
+            cli_reps=1,
+            autosave_reps=2,
+            typing_reps=1,
+            typing_chars=2000,
+            export_reps=1,
+            pdf_reps=1,
+            scale_sizes=(1, 2, 3),
+            scale_startup_reps=1,
+            scale_cli_reps=1,
+            scale_export_reps=1,
+            scale_pdf_reps=1,
+            scale_serialize_reps=1,
+            answer_chars=200,
+            scale_answer_chars=50,
+            long_answer_chars=20_000,
+            long_answer_reps=1,
+            long_answer_pdf_reps=1,
+            long_title_chars=20_000,
+            long_title_reps=1,
+        )
 
 
 def compile_bytecode() -> None:
@@ -102,29 +119,55 @@ def run(plan: Plan, groups: tuple[str, ...], folder: Path, log=print) -> list[Fi
         log(f"   {len(new)} figure(s) in {time.perf_counter() - started:.0f} s")
 
     if "startup" in groups or scale:
-        part("start-up (pty)", lambda: startup.run(
-            builtin_home, scale, plan.startup_reps, plan.scale_startup_reps, with_builtin="startup" in groups))
+        part(
+            "start-up (pty)",
+            lambda: startup.run(
+                builtin_home, scale, plan.startup_reps, plan.scale_startup_reps, with_builtin="startup" in groups
+            ),
+        )
     if long_title is not None:
-        part("start-up with a long title (pty)", lambda: startup.run_long_title(
-            builtin_home, long_title, plan.long_title_chars, plan.long_title_reps))
+        part(
+            "start-up with a long title (pty)",
+            lambda: startup.run_long_title(builtin_home, long_title, plan.long_title_chars, plan.long_title_reps),
+        )
     if "cli" in groups or scale:
-        part("command line", lambda: cli_bench.run(
-            builtin_home, scale, plan.cli_reps, plan.scale_cli_reps, with_builtin="cli" in groups))
+        part(
+            "command line",
+            lambda: cli_bench.run(
+                builtin_home, scale, plan.cli_reps, plan.scale_cli_reps, with_builtin="cli" in groups
+            ),
+        )
     if "autosave" in groups:
         loaded = {n: (h.workbook, h.progress) for n, h in scale.items()}
-        part("autosave", lambda: autosave_bench.run(
-            workbook, progress, folder / "autosave", plan.autosave_reps, loaded, plan.scale_serialize_reps))
+        part(
+            "autosave",
+            lambda: autosave_bench.run(
+                workbook, progress, folder / "autosave", plan.autosave_reps, loaded, plan.scale_serialize_reps
+            ),
+        )
     if "typing" in groups:
         part("typing (Pilot)", lambda: typing_bench.run(folder / "typing", plan.typing_reps, plan.typing_chars))
     if "export" in groups:
-        part("export", lambda: export_bench.run(
-            workbook, progress, folder / "export", plan.export_reps, plan.pdf_reps, builtin_home))
-        part("export of one long answer", lambda: export_bench.run_long_answer(
-            plan.long_answer_chars, folder / "export-long", plan.long_answer_reps, plan.long_answer_pdf_reps))
+        part(
+            "export",
+            lambda: export_bench.run(
+                workbook, progress, folder / "export", plan.export_reps, plan.pdf_reps, builtin_home
+            ),
+        )
+        part(
+            "export of one long answer",
+            lambda: export_bench.run_long_answer(
+                plan.long_answer_chars, folder / "export-long", plan.long_answer_reps, plan.long_answer_pdf_reps
+            ),
+        )
     if scale:
         loaded = {n: (h.workbook, h.progress) for n, h in scale.items()}
-        part("export at scale", lambda: export_bench.run_scale(
-            loaded, folder / "export-scale", plan.scale_export_reps, plan.scale_pdf_reps))
+        part(
+            "export at scale",
+            lambda: export_bench.run_scale(
+                loaded, folder / "export-scale", plan.scale_export_reps, plan.scale_pdf_reps
+            ),
+        )
     order = {"Start-up": 0, "Command line": 1, "Autosave": 2, "Typing": 3, "Export": 4, "Scale": 5}
     figures.sort(key=lambda f: order.get(f.group, 9))
     return figures
@@ -132,18 +175,29 @@ def run(plan: Plan, groups: tuple[str, ...], folder: Path, log=print) -> list[Fi
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
-    parser.add_argument("--only", metavar="GROUP", action="append", choices=GROUPS,
-                        help=f"measure only this group (repeatable): {', '.join(GROUPS)}")
-    parser.add_argument("--quick", action="store_true", help="one repetition on tiny inputs: checks the code paths, not speed")
-    parser.add_argument("--json", metavar="PATH", default=str(RESULTS), help=f"where to write the results (default: {RESULTS})")
+    parser.add_argument(
+        "--only",
+        metavar="GROUP",
+        action="append",
+        choices=GROUPS,
+        help=f"measure only this group (repeatable): {', '.join(GROUPS)}",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="one repetition on tiny inputs: checks the code paths, not speed"
+    )
+    parser.add_argument(
+        "--json", metavar="PATH", default=str(RESULTS), help=f"where to write the results (default: {RESULTS})"
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a figure misses its budget")
     args = parser.parse_args(argv)
     plan = Plan.quick() if args.quick else Plan()
     common.QUICK = args.quick
     groups = tuple(args.only) if args.only else GROUPS
     about = machine()
-    print(f"Safe Ground benchmark on {about['nproc']} x {about['cpu']}, Python {about['python']}, "
-          f"Textual {about['textual']}; load average {about['load_average_at_start']}")
+    print(
+        f"Safe Ground benchmark on {about['nproc']} x {about['cpu']}, Python {about['python']}, "
+        f"Textual {about['textual']}; load average {about['load_average_at_start']}"
+    )
     started = time.time()
     with tempfile.TemporaryDirectory(prefix="safeground-bench-") as temp:
         figures = run(plan, groups, Path(temp))

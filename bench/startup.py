@@ -40,30 +40,57 @@ def run_long_title(builtin_home: Home, long_title: Home, chars: int, reps: int) 
     folder), next to the same workbook as it ships: the title is drawn cut short, so the home
     screen should cost about the same (reading the larger file is the difference)."""
     samples = interleave({"builtin": safeground_launcher(builtin_home), "long": safeground_launcher(long_title)}, reps)
-    return [Figure(
-        "Start-up", f"home screen ready, workbook title of {chars:,} characters",
-        median(samples["long"]), reps, "the same, title as shipped", median(samples["builtin"]), "ratio", 1.5,
-    )]
+    return [
+        Figure(
+            "Start-up",
+            f"home screen ready, workbook title of {chars:,} characters",
+            median(samples["long"]),
+            reps,
+            "the same, title as shipped",
+            median(samples["builtin"]),
+            "ratio",
+            1.5,
+        )
+    ]
 
 
-def run(builtin_home: Home, scale: dict[int, Home], reps: int, scale_reps: int, with_builtin: bool = True) -> list[Figure]:
+def run(
+    builtin_home: Home, scale: dict[int, Home], reps: int, scale_reps: int, with_builtin: bool = True
+) -> list[Figure]:
     figures = []
     if with_builtin:
-        samples = interleave({
-            "minimal": launcher([sys.executable, str(MINIMAL_APP)], child_env()),
-            "replica": launcher([sys.executable, str(REPLICA_APP)], child_env()),
-            "safeground": safeground_launcher(builtin_home),
-        }, reps)
-        figures.append(Figure(
-            "Start-up", "home screen ready (built-in workbook, all answered)",
-            median(samples["safeground"]), reps, "minimal Textual app", median(samples["minimal"]),
-            "ratio", 1.3, note="launch to home screen drawn, in a 120x40 pty; baseline: one Label, started the same way",
-        ))
-        figures.append(Figure(
-            "Start-up", "diagnostic: the same screen in plain Textual, no Safe Ground code",
-            median(samples["replica"]), reps, "minimal Textual app", median(samples["minimal"]),
-            note="bench/replica_app.py: Textual's own cost of drawing the home screen's widgets and stylesheet",
-        ))
+        samples = interleave(
+            {
+                "minimal": launcher([sys.executable, str(MINIMAL_APP)], child_env()),
+                "replica": launcher([sys.executable, str(REPLICA_APP)], child_env()),
+                "safeground": safeground_launcher(builtin_home),
+            },
+            reps,
+        )
+        figures.append(
+            Figure(
+                "Start-up",
+                "home screen ready (built-in workbook, all answered)",
+                median(samples["safeground"]),
+                reps,
+                "minimal Textual app",
+                median(samples["minimal"]),
+                "ratio",
+                1.3,
+                note="launch to home screen drawn, in a 120x40 pty; baseline: one Label, started the same way",
+            )
+        )
+        figures.append(
+            Figure(
+                "Start-up",
+                "diagnostic: the same screen in plain Textual, no Safe Ground code",
+                median(samples["replica"]),
+                reps,
+                "minimal Textual app",
+                median(samples["minimal"]),
+                note="bench/replica_app.py: Textual's own cost of drawing the home screen's widgets and stylesheet",
+            )
+        )
     if scale:
         cases = {"builtin": safeground_launcher(builtin_home)}
         for chapters, home in sorted(scale.items()):
@@ -72,9 +99,16 @@ def run(builtin_home: Home, scale: dict[int, Home], reps: int, scale_reps: int, 
         builtin_median = median(scale_samples["builtin"])
         largest = max(scale)
         for chapters in sorted(scale):
-            figures.append(Figure(
-                "Scale", f"home screen ready, {chapters} chapters",
-                median(scale_samples[str(chapters)]), scale_reps, "built-in workbook", builtin_median,
-                "ratio" if chapters == largest else "", 2.0 if chapters == largest else None,
-            ))
+            figures.append(
+                Figure(
+                    "Scale",
+                    f"home screen ready, {chapters} chapters",
+                    median(scale_samples[str(chapters)]),
+                    scale_reps,
+                    "built-in workbook",
+                    builtin_median,
+                    "ratio" if chapters == largest else "",
+                    2.0 if chapters == largest else None,
+                )
+            )
     return figures

@@ -28,14 +28,14 @@ from bench.workbooks import long_text
 BIG_CHARS = 20_000
 QUIET = 0.05
 
-WORKBOOK_TOML = '''id = "typing"
+WORKBOOK_TOML = """id = "typing"
 title = "Typing"
 version = "1"
 description = "One page with two long answers, for the typing benchmark."
 chapters = ["typing"]
-'''
+"""
 
-CHAPTER_TOML = '''id = "typing"
+CHAPTER_TOML = """id = "typing"
 title = "Typing"
 summary = "Two long answers"
 intro = ""
@@ -55,7 +55,7 @@ id = "empty"
 kind = "long_text"
 prompt = "The empty one"
 required = false
-'''
+"""
 
 
 class LoopClock:
@@ -66,7 +66,7 @@ class LoopClock:
         self.busy = 0.0
         self._original = None
 
-    def __enter__(self) -> "LoopClock":
+    def __enter__(self) -> LoopClock:
         handle_class = asyncio.events.Handle
         original = handle_class._run
         clock = self
@@ -96,7 +96,7 @@ class SaveSpy:
         self.calls: list[dict[str, Any]] = []
         self._patched: list[tuple[Any, str, Any]] = []
 
-    def __enter__(self) -> "SaveSpy":
+    def __enter__(self) -> SaveSpy:
         import safeground.autosave
         import safeground.session
         import safeground.storage
@@ -115,13 +115,15 @@ class SaveSpy:
 
         def wrapper(*args, **kwargs):
             stack = [frame.name for frame in traceback.extract_stack(limit=30)]
-            spy.calls.append({
-                "what": name,
-                "thread": threading.current_thread().name,
-                "main_thread": threading.current_thread() is threading.main_thread(),
-                "tick": "_autosave_tick" in stack,
-                "while_typing": spy.in_window,
-            })
+            spy.calls.append(
+                {
+                    "what": name,
+                    "thread": threading.current_thread().name,
+                    "main_thread": threading.current_thread() is threading.main_thread(),
+                    "tick": "_autosave_tick" in stack,
+                    "while_typing": spy.in_window,
+                }
+            )
             return original(*args, **kwargs)
 
         wrapper._bench_spy = True  # type: ignore[attr-defined]
@@ -219,8 +221,13 @@ async def _measure(workbook_dir: Path, data_dir: Path, reps: int, big_chars: int
                     await settle()
             final = {name: len(area.text) for name, area in areas.items()}
         app._display = real_display  # type: ignore[method-assign]
-    return {"busy": busy, "drawn": drawn, "final_lengths": final, "save_calls": spy.calls,
-            "on_keystroke_path": spy.on_keystroke_path()}
+    return {
+        "busy": busy,
+        "drawn": drawn,
+        "final_lengths": final,
+        "save_calls": spy.calls,
+        "on_keystroke_path": spy.on_keystroke_path(),
+    }
 
 
 def measure(folder: Path, reps: int, big_chars: int = BIG_CHARS) -> dict[str, Any]:
@@ -235,21 +242,36 @@ def run(folder: Path, reps: int, big_chars: int = BIG_CHARS) -> list[Figure]:
     calls = result["save_calls"]
     ticks = sum(1 for c in calls if c["what"] == "serialize" and c["tick"])
     writes_elsewhere = sum(1 for c in calls if c["what"] == "atomic_write" and c["main_thread"])
-    note = (f"saving on the keystroke path: {len(path)} call(s); serialize at the autosave tick: {ticks}; "
-            f"atomic writes off the saver thread: {writes_elsewhere}")
+    note = (
+        f"saving on the keystroke path: {len(path)} call(s); serialize at the autosave tick: {ticks}; "
+        f"atomic writes off the saver thread: {writes_elsewhere}"
+    )
     figure = Figure(
-        "Typing", f"keystroke in a long_text holding {big_chars:,} characters (loop busy time)",
-        median(busy["big"]), len(busy["big"]), "same keystroke, empty field", median(busy["empty"]),
-        "seconds", 0.016, note=note,
+        "Typing",
+        f"keystroke in a long_text holding {big_chars:,} characters (loop busy time)",
+        median(busy["big"]),
+        len(busy["big"]),
+        "same keystroke, empty field",
+        median(busy["empty"]),
+        "seconds",
+        0.016,
+        note=note,
         extra={"save_calls": calls, "final_lengths": result["final_lengths"]},
     )
     if path:
         figure.note += " -- SAVING RAN ON THE KEYSTROKE PATH"
         figure.extra["violations"] = path
-    return [figure, Figure(
-        "Typing", "same keystroke, until its last frame is drawn (wall clock, frame pacing included)",
-        median(drawn["big"]), len(drawn["big"]), "same, empty field", median(drawn["empty"]),
-    )]
+    return [
+        figure,
+        Figure(
+            "Typing",
+            "same keystroke, until its last frame is drawn (wall clock, frame pacing included)",
+            median(drawn["big"]),
+            len(drawn["big"]),
+            "same, empty field",
+            median(drawn["empty"]),
+        ),
+    ]
 
 
 if __name__ == "__main__":  # python -m bench.typing_bench: a quick look on its own

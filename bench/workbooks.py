@@ -16,14 +16,20 @@ from safeground.progress import Progress
 _FIELD_TEMPLATES = (
     ('kind = "text"\nplaceholder = "A few words"\n'),
     ('kind = "long_text"\n'),
-    ('kind = "choice"\noptions = [\n  {id = "yes", label = "Yes"},\n  {id = "sometimes", label = "Sometimes"},\n'
-     '  {id = "no", label = "No"},\n]\nsupport = ["no"]\n'),
-    ('kind = "checklist"\noptions = [\n  {id = "calm", label = "I felt calm"},\n  {id = "warm", label = "I felt warm"},\n'
-     '  {id = "tense", label = "I felt tense"},\n  {id = "other", label = "Something else"},\n]\n'),
+    (
+        'kind = "choice"\noptions = [\n  {id = "yes", label = "Yes"},\n  {id = "sometimes", label = "Sometimes"},\n'
+        '  {id = "no", label = "No"},\n]\nsupport = ["no"]\n'
+    ),
+    (
+        'kind = "checklist"\noptions = [\n  {id = "calm", label = "I felt calm"},\n  {id = "warm", label = "I felt warm"},\n'
+        '  {id = "tense", label = "I felt tense"},\n  {id = "other", label = "Something else"},\n]\n'
+    ),
     ('kind = "scale"\nmin = 1\nmax = 10\nmin_label = "Not at all"\nmax_label = "Completely"\n'),
-    ('kind = "statements"\nmin = 1\nmax = 5\nmin_label = "Not true"\nmax_label = "Very true"\nstatements = [\n'
-     '  {id = "heard", label = "I feel heard."},\n  {id = "safe", label = "I feel safe."},\n'
-     '  {id = "calm", label = "We stay calm."},\n]\n'),
+    (
+        'kind = "statements"\nmin = 1\nmax = 5\nmin_label = "Not true"\nmax_label = "Very true"\nstatements = [\n'
+        '  {id = "heard", label = "I feel heard."},\n  {id = "safe", label = "I feel safe."},\n'
+        '  {id = "calm", label = "We stay calm."},\n]\n'
+    ),
     ('kind = "list"\nitem_label = "an item"\n'),
 )
 
@@ -60,7 +66,9 @@ def generate_workbook(folder: Path, chapters: int, pages: int = 10, fields: int 
             for f in range(1, fields + 1):
                 template = _FIELD_TEMPLATES[kind % len(_FIELD_TEMPLATES)]
                 kind += 1
-                parts.append(f'\n[[pages.fields]]\nid = "field-{f:02d}"\nprompt = "Question {f} on page {p}?"\n{template}')
+                parts.append(
+                    f'\n[[pages.fields]]\nid = "field-{f:02d}"\nprompt = "Question {f} on page {p}?"\n{template}'
+                )
         (folder / f"{number:03d}-{chapter_id}.toml").write_text("".join(parts), encoding="utf-8")
     return folder
 
@@ -113,9 +121,14 @@ def one_long_answer(chars: int) -> tuple[Workbook, Progress]:
     field = Field(id="story", kind="long_text", prompt="Tell the whole story, as long as it takes.")
     page = Page(id="story", title="The whole story", text="Take all the room you need.", fields=(field,))
     chapter = Chapter(id="story", title="One long answer", summary="", intro="", pages=(page,))
-    workbook = Workbook(id="one-answer", title="One long answer", version="1", description="",
-                        chapters=(chapter,), support=Support(title="Support", intro="", region_note="",
-                                                             emergency="", resources=()))
+    workbook = Workbook(
+        id="one-answer",
+        title="One long answer",
+        version="1",
+        description="",
+        chapters=(chapter,),
+        support=Support(title="Support", intro="", region_note="", emergency="", resources=()),
+    )
     progress = Progress(workbook.id, workbook.version)
     progress.set(workbook, chapter.id, page.id, field.id, long_text(chars))
     return workbook, progress

@@ -112,6 +112,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if os.name != "posix":
         return
     import harness_pty as harness
+
     forgotten = harness.live_apps()
     for app in forgotten:
         app.close()

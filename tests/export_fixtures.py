@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from safeground.loader import load_workbook
 from safeground.progress import Progress
 
 #: Noon UTC, so the local date is 12 March 2026 in every time zone from UTC-11 to UTC+11.
-WHEN = datetime(2026, 3, 12, 12, 0, tzinfo=timezone.utc)
+WHEN = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
 WHEN_TEXT = "12 March 2026"
 
 HOSTILE: dict[str, str] = {
@@ -24,7 +24,7 @@ HOSTILE: dict[str, str] = {
     "line_starts": "# heading?\n- bullet?\n1. numbered?\n> quote?\n---\n    code?\n===",
     "long_word": "w" * 5000,
     "huge": ("Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 900)[:50000],
-    "emoji": "I \u2764\ufe0f you \U0001F60A\U0001F44D\U0001F3FD \U0001F468\u200d\U0001F469\u200d\U0001F467",
+    "emoji": "I \u2764\ufe0f you \U0001f60a\U0001f44d\U0001f3fd \U0001f468\u200d\U0001f469\u200d\U0001f467",
     "rtl": "\u05e9\u05dc\u05d5\u05dd \u05d7\u05d1\u05e8 \u05d9\u05e7\u05e8 \u0645\u0631\u062d\u0628\u0627 \u0628\u0643",
     "controls": "NUL\x00 BEL\x07 BS\x08 DEL\x7f C1\x9b31m VT\x0bFF\x0cCR\r\nend",
     "accents": "Caf\u00e9 na\u00efve \u201ccurly\u201d \u2018single\u2019 \u2014 em \u2013 en \u2026 \u00c5ngstr\u00f6m Zo\u00eb",
@@ -44,27 +44,60 @@ def mini_workbook() -> Workbook:
         fields=(
             Field(id="name", kind="text", prompt="Your name?"),
             Field(id="story", kind="long_text", prompt="Tell the story.", required=False),
-            Field(id="pick", kind="choice", prompt="Pick one.",
-                  options=(Option("yes", "Yes"), Option("no", "No"), Option("maybe", "Maybe"))),
-            Field(id="ticks", kind="checklist", prompt="Tick some.",
-                  options=(Option("a", "Apples"), Option("b", "Bread"), Option("c", "Cheese"))),
-            Field(id="close", kind="scale", prompt="How close?", min=1, max=10,
-                  min_label="Far apart", max_label="Very close"),
-            Field(id="rate", kind="statements", prompt="How true?", min=1, max=5,
-                  min_label="Not true at all", max_label="Very true",
-                  statements=(Option("heard", "I feel heard"), Option("safe", "I feel safe"))),
+            Field(
+                id="pick",
+                kind="choice",
+                prompt="Pick one.",
+                options=(Option("yes", "Yes"), Option("no", "No"), Option("maybe", "Maybe")),
+            ),
+            Field(
+                id="ticks",
+                kind="checklist",
+                prompt="Tick some.",
+                options=(Option("a", "Apples"), Option("b", "Bread"), Option("c", "Cheese")),
+            ),
+            Field(
+                id="close",
+                kind="scale",
+                prompt="How close?",
+                min=1,
+                max=10,
+                min_label="Far apart",
+                max_label="Very close",
+            ),
+            Field(
+                id="rate",
+                kind="statements",
+                prompt="How true?",
+                min=1,
+                max=5,
+                min_label="Not true at all",
+                max_label="Very true",
+                statements=(Option("heard", "I feel heard"), Option("safe", "I feel safe")),
+            ),
             Field(id="things", kind="list", prompt="List things.", item_label="a thing"),
         ),
     )
-    second = Page(id="second", title="A second page", text="Just text.",
-                  fields=(Field(id="words", kind="long_text", prompt="Some words?"),))
-    other = Page(id="other", title="Another chapter's page", text="More text.",
-                 fields=(Field(id="more", kind="text", prompt="More?"),
-                         Field(id="extra", kind="text", prompt="Extra?")))
-    support = Support(title="Support", intro="Help.", region_note="", emergency="Call.",
-                      resources=(Resource("r", "Line", "123"),))
+    second = Page(
+        id="second",
+        title="A second page",
+        text="Just text.",
+        fields=(Field(id="words", kind="long_text", prompt="Some words?"),),
+    )
+    other = Page(
+        id="other",
+        title="Another chapter's page",
+        text="More text.",
+        fields=(Field(id="more", kind="text", prompt="More?"), Field(id="extra", kind="text", prompt="Extra?")),
+    )
+    support = Support(
+        title="Support", intro="Help.", region_note="", emergency="Call.", resources=(Resource("r", "Line", "123"),)
+    )
     return Workbook(
-        id="mini", title="Mini Workbook", version="1", description="",
+        id="mini",
+        title="Mini Workbook",
+        version="1",
+        description="",
         chapters=(
             Chapter(id="one", title="Chapter One", summary="", intro="", pages=(kinds, second)),
             Chapter(id="two", title="Chapter Two", summary="", intro="", pages=(other,)),
@@ -81,7 +114,7 @@ def sample_answer(field: Field, text: str | None = None, index: int = 0) -> Any:
     if field.kind == "choice":
         return field.options[index % len(field.options)].id
     if field.kind == "checklist":
-        return [o.id for o in field.options[:: 2]]
+        return [o.id for o in field.options[::2]]
     if field.kind == "scale":
         return field.min + (index % (field.max - field.min + 1))
     if field.kind == "statements":
@@ -91,8 +124,14 @@ def sample_answer(field: Field, text: str | None = None, index: int = 0) -> Any:
     raise AssertionError(field.kind)
 
 
-def answer_page(workbook: Workbook, progress: Progress, chapter: Chapter, page: Page, text: str | None = None,
-                skip: set[str] = frozenset()) -> None:
+def answer_page(
+    workbook: Workbook,
+    progress: Progress,
+    chapter: Chapter,
+    page: Page,
+    text: str | None = None,
+    skip: set[str] = frozenset(),
+) -> None:
     for index, field in enumerate(page.fields):
         if field.id not in skip:
             progress.set(workbook, chapter.id, page.id, field.id, sample_answer(field, text, index), now=WHEN)
@@ -118,7 +157,9 @@ def half_answered(workbook: Workbook) -> Progress:
                 answer_page(workbook, progress, chapter, page)
             else:
                 required = [f.id for f in page.fields if f.required]
-                answer_page(workbook, progress, chapter, page, skip={required[-1]} if required else {page.fields[-1].id})
+                answer_page(
+                    workbook, progress, chapter, page, skip={required[-1]} if required else {page.fields[-1].id}
+                )
             number += 1
     return progress
 

@@ -31,8 +31,8 @@ import sys
 import termios
 import threading
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 from safeground.settings import Settings
 
@@ -41,12 +41,13 @@ from safeground.settings import Settings
 WAIT = 60.0
 
 #: Every PtyApp not closed yet, so that nothing a test started outlives the test run.
-_LIVE: "set[PtyApp]" = set()
+_LIVE: set[PtyApp] = set()
 
 
-def live_apps() -> "list[PtyApp]":
+def live_apps() -> list[PtyApp]:
     """The apps started and not closed yet (the session guard in conftest.py closes them)."""
     return list(_LIVE)
+
 
 #: Run in the child before the app. It makes the pty the controlling terminal (so closing it
 #: sends SIGHUP, as closing a terminal window does) and applies the optional slow saves.
@@ -72,7 +73,9 @@ from safeground.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 
-_ANSI = re.compile(rb"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|P[^\x1b]*\x1b\\|[()][0-9A-Za-z]|[=>78cDEHMNOZ])")
+_ANSI = re.compile(
+    rb"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|P[^\x1b]*\x1b\\|[()][0-9A-Za-z]|[=>78cDEHMNOZ])"
+)
 
 ENTER = "\r"
 TAB = "\t"
@@ -140,7 +143,11 @@ def welcomed_data_dir(data_dir: Path, profile: str = "default") -> Path:
 def child_env(data_dir: Path, **extra: str) -> dict[str, str]:
     """A plain environment for the child: the data folder, a real terminal type, nothing inherited
     that could change how Textual draws (no NO_COLOR, no TEXTUAL_* settings from the shell)."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("TEXTUAL", "NO_COLOR", "PYTEST", "COLUMNS", "LINES"))}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("TEXTUAL", "NO_COLOR", "PYTEST", "COLUMNS", "LINES"))
+    }
     env.update({"SAFEGROUND_DATA_DIR": str(data_dir), "TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"})
     env.update(extra)
     return env
@@ -230,7 +237,9 @@ class PtyApp:
                 time.sleep(0.1)  # let the reader catch the last words
                 if check():
                     return
-                raise AssertionError(f"safeground exited ({self.process.returncode}) before {wanted!r}:\n{self.text()[-2000:]}")
+                raise AssertionError(
+                    f"safeground exited ({self.process.returncode}) before {wanted!r}:\n{self.text()[-2000:]}"
+                )
             if time.monotonic() > deadline:
                 raise AssertionError(f"timed out waiting for {wanted!r}:\n{self.text()[-2000:]}")
             time.sleep(0.01)
@@ -283,7 +292,7 @@ class PtyApp:
         except (ProcessLookupError, PermissionError):
             pass
 
-    def __enter__(self) -> "PtyApp":
+    def __enter__(self) -> PtyApp:
         return self
 
     def __exit__(self, *exc: object) -> None:

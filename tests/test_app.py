@@ -347,8 +347,8 @@ async def test_markup_like_answers_are_stored_and_shown_literally(tmp_path):
 
 
 async def test_a_failed_save_is_reported_kept_and_retried(tmp_path, monkeypatch):
-    import safeground.autosave as autosave
     import safeground.app as app_module
+    import safeground.autosave as autosave
 
     real_write = autosave.atomic_write
     failing = {"on": True}
@@ -610,7 +610,9 @@ async def test_f1_reaches_support_from_dialogs_and_review_too(tmp_path, where, m
         assert "1-800-799-7233" in text
 
 
-@pytest.mark.parametrize("size, label", [((80, 24), "Next chapter →"), ((120, 40), "Next chapter: Through a friend's eyes →")])
+@pytest.mark.parametrize(
+    "size, label", [((80, 24), "Next chapter →"), ((120, 40), "Next chapter: Through a friend's eyes →")]
+)
 async def test_the_last_page_leads_to_the_next_chapter_in_words_that_fit(tmp_path, size, label):
     app = make_app(tmp_path)
     async with app.run_test(size=size) as pilot:

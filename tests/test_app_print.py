@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from textual.widgets import Input, Select, Static
 
 from app_support import KINDS_WORKBOOK, make_app, open_page, settle
@@ -94,7 +93,9 @@ async def test_print_dialog_sends_to_the_chosen_printer_and_names_the_job(tmp_pa
     import safeground.export as export
 
     sent = {}
-    monkeypatch.setattr(export, "list_printers", lambda: [Printer("Office", True, "idle"), Printer("Home", False, "idle")])
+    monkeypatch.setattr(
+        export, "list_printers", lambda: [Printer("Office", True, "idle"), Printer("Home", False, "idle")]
+    )
 
     def fake_print(workbook, progress, chapters, drafts, profile, printer):
         sent.update(chapters=chapters, drafts=drafts, printer=printer, answer=progress.get("kinds", "text", "name"))

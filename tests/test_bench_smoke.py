@@ -20,7 +20,9 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 
 pytestmark = [
-    pytest.mark.skipif(not (REPO / "bench" / "run.py").is_file(), reason="the benchmark ships with the repository only"),
+    pytest.mark.skipif(
+        not (REPO / "bench" / "run.py").is_file(), reason="the benchmark ships with the repository only"
+    ),
     pytest.mark.skipif(sys.platform == "win32", reason="start-up is measured in a POSIX pseudo-terminal"),
 ]
 
@@ -30,7 +32,11 @@ def test_quick_benchmark_run_produces_every_figure(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
     result = subprocess.run(
         [sys.executable, "-m", "bench.run", "--quick", "--json", str(out)],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=180,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "| Figure" in result.stdout  # the table was printed
@@ -50,8 +56,11 @@ def test_quick_benchmark_run_produces_every_figure(tmp_path):
         curve = next(f for n, f in figures.items() if n.startswith(f"Scale: {what} grows linearly"))
         assert len(curve["extra"]["curve_seconds"]) == 3
         assert curve["value"] is None or math.isfinite(curve["value"]) or math.isnan(curve["value"])
-    for name in ("Export: PDF (one answer of 20,000 characters)", "Export: Text (one answer of 20,000 characters)",
-                 "Start-up: home screen ready, workbook title of 20,000 characters"):
+    for name in (
+        "Export: PDF (one answer of 20,000 characters)",
+        "Export: Text (one answer of 20,000 characters)",
+        "Start-up: home screen ready, workbook title of 20,000 characters",
+    ):
         assert figures[name]["budget"] and figures[name]["baseline"], name
     typing = next(f for n, f in figures.items() if n.startswith("Typing: keystroke"))
     assert typing["extra"]["final_lengths"] == {"big": 2000, "empty": 0}  # each x was taken back

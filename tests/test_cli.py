@@ -25,7 +25,12 @@ def run(*args: str, data_dir: Path, cwd: Path, env: dict | None = None) -> subpr
     environment = {**os.environ, "SAFEGROUND_DATA_DIR": str(data_dir), **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "safeground", *args],
-        capture_output=True, text=True, encoding="utf-8", cwd=cwd, env=environment, timeout=60,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=cwd,
+        env=environment,
+        timeout=60,
     )
 
 
@@ -85,15 +90,30 @@ def test_status_without_unicode_output_falls_back_to_ascii(data_dir, tmp_path, m
     _save_mini_progress(data_dir, mini_dir)
     index = mini_dir / "workbook.toml"
     index.write_text(index.read_text(encoding="utf-8").replace("Mini Workbook", "Café 💛"), encoding="utf-8")
-    result = run("--workbook", str(mini_dir), "--profile", "default", "status", data_dir=data_dir, cwd=tmp_path,
-                 env={"PYTHONIOENCODING": "ascii"})
+    result = run(
+        "--workbook",
+        str(mini_dir),
+        "--profile",
+        "default",
+        "status",
+        data_dir=data_dir,
+        cwd=tmp_path,
+        env={"PYTHONIOENCODING": "ascii"},
+    )
     assert result.returncode == 0, result.stderr
     _no_traceback(result)
     assert "Caf? ? (2.0)" in result.stdout
     assert "Continue at: First chapter > Picks" in result.stdout
     assert "#" * round(20 / 3) + "-" in result.stdout
-    as_json = run("--workbook", str(mini_dir), "status", "--json", data_dir=data_dir, cwd=tmp_path,
-                  env={"PYTHONIOENCODING": "ascii"})
+    as_json = run(
+        "--workbook",
+        str(mini_dir),
+        "status",
+        "--json",
+        data_dir=data_dir,
+        cwd=tmp_path,
+        env={"PYTHONIOENCODING": "ascii"},
+    )
     assert json.loads(as_json.stdout)["workbook"]["title"] == "Café 💛"
 
 
@@ -110,18 +130,31 @@ def test_status_lists_orphaned_answers(data_dir, tmp_path, mini_dir):
     assert "first › picks › mood: the answer names options or values the question no longer has" in result.stdout
     as_json = json.loads(run("--workbook", str(mini_dir), "status", "--json", data_dir=data_dir, cwd=tmp_path).stdout)
     assert {(o["chapter"], o["page"], o["field"]) for o in as_json["orphaned_answers"]} == {
-        ("old-chapter", "old-page", "thoughts"), ("first", "picks", "mood"),
+        ("old-chapter", "old-page", "thoughts"),
+        ("first", "picks", "mood"),
     }
     assert "still mine" in store.path.read_text(encoding="utf-8"), "status never rewrites the file"
 
 
 def test_status_json_shape(data_dir, tmp_path, mini_dir):
     store = _save_mini_progress(data_dir, mini_dir, profile="partner")
-    result = run("--workbook", str(mini_dir), "--profile", "partner", "status", "--json", data_dir=data_dir, cwd=tmp_path)
+    result = run(
+        "--workbook", str(mini_dir), "--profile", "partner", "status", "--json", data_dir=data_dir, cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert set(report) == {"workbook", "profile", "progress_file", "saved", "chapters", "pages_done",
-                           "pages_total", "percent", "resume", "orphaned_answers"}
+    assert set(report) == {
+        "workbook",
+        "profile",
+        "progress_file",
+        "saved",
+        "chapters",
+        "pages_done",
+        "pages_total",
+        "percent",
+        "resume",
+        "orphaned_answers",
+    }
     assert report["workbook"] == {"id": "mini", "title": "Mini Workbook", "version": "2.0"}
     assert report["profile"] == "partner"
     assert report["progress_file"] == str(store.path)
@@ -162,10 +195,30 @@ def test_where_prints_the_folders_and_the_file(data_dir, tmp_path):
 
 def test_data_dir_option_wins_over_the_environment(data_dir, tmp_path, mini_dir):
     chosen = tmp_path / "chosen"
-    result = run("--data-dir", str(chosen), "--profile", "ana", "--workbook", str(mini_dir), "where", data_dir=data_dir, cwd=tmp_path)
+    result = run(
+        "--data-dir",
+        str(chosen),
+        "--profile",
+        "ana",
+        "--workbook",
+        str(mini_dir),
+        "where",
+        data_dir=data_dir,
+        cwd=tmp_path,
+    )
     assert f"Progress file: {chosen / 'ana' / 'mini.toml'}" in result.stdout
     # Global options may also come after the command.
-    after = run("where", "--data-dir", str(chosen), "--profile", "ana", "--workbook", str(mini_dir), data_dir=data_dir, cwd=tmp_path)
+    after = run(
+        "where",
+        "--data-dir",
+        str(chosen),
+        "--profile",
+        "ana",
+        "--workbook",
+        str(mini_dir),
+        data_dir=data_dir,
+        cwd=tmp_path,
+    )
     assert after.stdout == result.stdout
 
 
@@ -186,7 +239,10 @@ def test_check_the_builtin_workbook(data_dir, tmp_path):
 def test_check_a_folder_with_problems_lists_them_all(data_dir, tmp_path, mini_dir):
     chapter = mini_dir / "01-first.toml"
     text = chapter.read_text(encoding="utf-8")
-    chapter.write_text(text.replace('kind = "checklist"', 'kind = "checkbox"').replace('id = "picks"', 'id = "Picks"'), encoding="utf-8")
+    chapter.write_text(
+        text.replace('kind = "checklist"', 'kind = "checkbox"').replace('id = "picks"', 'id = "Picks"'),
+        encoding="utf-8",
+    )
     (mini_dir / "02-second.toml").write_bytes(b"\xff")
     result = run("check", str(mini_dir), data_dir=data_dir, cwd=tmp_path)
     assert result.returncode == 1
@@ -327,7 +383,15 @@ def test_help_on_every_command(data_dir, tmp_path, command):
 
 @pytest.mark.parametrize(
     "args",
-    [["bogus"], ["status", "--bogus"], ["--bogus"], ["check", "a", "b"], ["where", "extra"], ["--profile"], ["status", "--json=yes"]],
+    [
+        ["bogus"],
+        ["status", "--bogus"],
+        ["--bogus"],
+        ["check", "a", "b"],
+        ["where", "extra"],
+        ["--profile"],
+        ["status", "--json=yes"],
+    ],
 )
 def test_usage_errors_exit_2(data_dir, tmp_path, args):
     result = run(*args, data_dir=data_dir, cwd=tmp_path)
@@ -353,7 +417,9 @@ def test_a_bad_profile_name_is_one_clear_line(data_dir, tmp_path, profile, comma
 @pytest.mark.parametrize("command", ["status", "where", "start-fresh", "status --json"])
 def test_a_broken_workbook_folder_is_one_clear_line(data_dir, tmp_path, mini_dir, command):
     second = mini_dir / "02-second.toml"
-    second.write_text(second.read_text(encoding="utf-8").replace('title = "Second chapter"', "title = 3"), encoding="utf-8")
+    second.write_text(
+        second.read_text(encoding="utf-8").replace('title = "Second chapter"', "title = 3"), encoding="utf-8"
+    )
     result = run("--workbook", str(mini_dir), *command.split(), data_dir=data_dir, cwd=tmp_path)
     assert result.returncode == 1
     _no_traceback(result)
@@ -377,8 +443,12 @@ def test_a_workbook_option_that_is_not_a_folder(data_dir, tmp_path, command):
 
 def test_two_profiles_keep_separate_answers(data_dir, tmp_path, mini_dir):
     _save_mini_progress(data_dir, mini_dir, profile="ana")
-    ana = json.loads(run("--workbook", str(mini_dir), "--profile", "ana", "status", "--json", data_dir=data_dir, cwd=tmp_path).stdout)
-    sam = json.loads(run("--workbook", str(mini_dir), "--profile", "sam", "status", "--json", data_dir=data_dir, cwd=tmp_path).stdout)
+    ana = json.loads(
+        run("--workbook", str(mini_dir), "--profile", "ana", "status", "--json", data_dir=data_dir, cwd=tmp_path).stdout
+    )
+    sam = json.loads(
+        run("--workbook", str(mini_dir), "--profile", "sam", "status", "--json", data_dir=data_dir, cwd=tmp_path).stdout
+    )
     assert ana["pages_done"] == 2 and ana["saved"] is True
     assert sam["pages_done"] == 0 and sam["saved"] is False
 
@@ -463,12 +533,23 @@ _IMPORT_CHECK = textwrap.dedent(
 
 @pytest.mark.parametrize(
     "args",
-    [["status"], ["status", "--json"], ["where"], ["check"], ["start-fresh"], ["--profile", "x", "status"], ["--profile", "a/b", "status"]],
+    [
+        ["status"],
+        ["status", "--json"],
+        ["where"],
+        ["check"],
+        ["start-fresh"],
+        ["--profile", "x", "status"],
+        ["--profile", "a/b", "status"],
+    ],
 )
 def test_commands_without_a_screen_do_not_import_textual(data_dir, tmp_path, args):
     result = subprocess.run(
         [sys.executable, "-c", _IMPORT_CHECK, *args],
-        capture_output=True, text=True, cwd=tmp_path, timeout=60,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
         env={**os.environ, "SAFEGROUND_DATA_DIR": str(data_dir)},
     )
     report = json.loads(result.stdout.strip().splitlines()[-1])
@@ -500,7 +581,7 @@ def test_check_refuses_a_hostile_workbook_folder_naming_every_place(data_dir, tm
         ("01-first.toml", 'label = "I feel heard'),
     ]
     expected = []
-    for (name, old), escape in zip(edits, _HOSTILE_TOML * 2):
+    for (name, old), escape in zip(edits, _HOSTILE_TOML * 2, strict=False):
         path = mini_dir / name
         text = path.read_text(encoding="utf-8")
         path.write_text(text.replace(old, old + escape, 1), encoding="utf-8")
@@ -539,7 +620,9 @@ def test_status_where_and_check_print_hostile_paths_and_progress_files_cleaned(t
     hostile_folder = Path(str(mini_dir) + "\x1b[2J")
     mini_dir.rename(hostile_folder)
     check = run("check", str(hostile_folder), data_dir=data_dir, cwd=tmp_path)
-    assert check.returncode == 0 and check.stdout.endswith("␛[2J: OK (Mini Workbook, 2 chapters, 5 pages, 9 questions)\n")
+    assert check.returncode == 0 and check.stdout.endswith(
+        "␛[2J: OK (Mini Workbook, 2 chapters, 5 pages, 9 questions)\n"
+    )
     for result in (status, as_json, where, check):
         _no_traceback(result)
         assert _raw_controls(result.stdout, result.stderr) == [], result.stdout

@@ -56,7 +56,9 @@ def _saved(path: Path, expected: str) -> None:
 
 def _status(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "SAFEGROUND_DATA_DIR": str(data_dir)}
-    return subprocess.run([sys.executable, "-m", "safeground", *args, "status"], capture_output=True, text=True, env=env, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "safeground", *args, "status"], capture_output=True, text=True, env=env, timeout=60
+    )
 
 
 def test_a_second_app_on_the_same_profile_is_refused_clearly_and_writes_nothing(tmp_path):
@@ -119,7 +121,9 @@ def test_two_profiles_side_by_side_do_not_touch_each_other(tmp_path):
             assert app.wait() == 0
     assert _answer(mine) == "k my words again"
     assert _answer(theirs) == "k their words also"
-    assert sorted(p.name for p in (data_dir / "partner").iterdir()) == sorted(p.name for p in (data_dir / "default").iterdir())
+    assert sorted(p.name for p in (data_dir / "partner").iterdir()) == sorted(
+        p.name for p in (data_dir / "default").iterdir()
+    )
     assert "partner" not in (data_dir / "default" / "safe-ground.lock").read_text(encoding="utf-8")
 
 

@@ -17,7 +17,6 @@ import tomllib
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -57,7 +56,7 @@ def _updated_workbook(folder: Path) -> Path:
         ('support = ["no"]\n', ""),
         ('  {id = "warmth", label = "I felt warm"},\n', ""),
         ("max = 10\n", "max = 5\n"),
-        ("  {id = \"no-yelling\", label = \"We don't yell.\"},\n", ""),
+        ('  {id = "no-yelling", label = "We don\'t yell."},\n', ""),
     ]:
         assert text.count(old) == 1, old
         text = text.replace(old, new)
@@ -216,11 +215,22 @@ def _edited_workbook(draw):
                 options = tuple(o for o in field.options if draw(st.booleans()))
                 statements = tuple(s for s in field.statements if draw(st.booleans()))
                 low = draw(st.integers(0, 3))
-                field = replace(field, options=options or field.options[:1], statements=statements or field.statements[:1],
-                                min=low, max=low + draw(st.integers(1, 6)))
+                field = replace(
+                    field,
+                    options=options or field.options[:1],
+                    statements=statements or field.statements[:1],
+                    min=low,
+                    max=low + draw(st.integers(1, 6)),
+                )
             fields.append(field)
         if fields:
-            pages.append(replace(page, id=page.id + ("-v2" if draw(st.booleans()) and draw(st.booleans()) else ""), fields=tuple(fields)))
+            pages.append(
+                replace(
+                    page,
+                    id=page.id + ("-v2" if draw(st.booleans()) and draw(st.booleans()) else ""),
+                    fields=tuple(fields),
+                )
+            )
     if not pages:
         pages = list(chapter.pages[:1])
     return replace(KINDS, chapters=(replace(chapter, pages=tuple(pages)),))
@@ -242,7 +252,9 @@ def _answer_for(field, draw):
     return draw(st.lists(st.text(min_size=1, max_size=6), max_size=3))
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(data=st.data())
 def test_any_edit_then_any_answering_drops_nothing_it_could_not_show(tmp_path, data):
     draw = data.draw
@@ -274,7 +286,9 @@ def test_any_edit_then_any_answering_drops_nothing_it_could_not_show(tmp_path, d
             elif field.kind == "statements":
                 hidden = {k: v for k, v in old.items() if field.option(k) is None or not field.min <= v <= field.max}
                 rerated = touched[(page_id, field_id)]  # a statement rated again has its new rating
-                assert all((new or {}).get(k) == v for k, v in hidden.items() if k not in rerated), "ratings it could not show are kept"
+                assert all((new or {}).get(k) == v for k, v in hidden.items() if k not in rerated), (
+                    "ratings it could not show are kept"
+                )
     # And completion still works on whatever is there.
     for page in edited.chapters[0].pages:
         after.page_complete("kinds", page)
@@ -292,7 +306,9 @@ def _kind_changed_workbook(folder: Path) -> Path:
     text = chapter.read_text(encoding="utf-8")
     old = 'id = "story"\nkind = "long_text"\n'
     assert text.count(old) == 1
-    text = text.replace(old, 'id = "story"\nkind = "scale"\nmin = 1\nmax = 5\nmin_label = "Not at all"\nmax_label = "Very"\n')
+    text = text.replace(
+        old, 'id = "story"\nkind = "scale"\nmin = 1\nmax = 5\nmin_label = "Not at all"\nmax_label = "Very"\n'
+    )
     chapter.write_text(text, encoding="utf-8")
     return folder
 
@@ -303,10 +319,14 @@ def test_a_changed_kind_keeps_that_answer_and_opens_all_the_others(tmp_path):
     before = (data_dir / "default" / "kinds.toml").read_bytes()
     changed = _kind_changed_workbook(tmp_path / "changed")
     status = _status(data_dir, changed)
-    assert status["orphaned_answers"] == [{
-        "chapter": "kinds", "page": "long-text", "field": "story",
-        "reason": "the question is now a scale; this answer was written for a different kind of question",
-    }]
+    assert status["orphaned_answers"] == [
+        {
+            "chapter": "kinds",
+            "page": "long-text",
+            "field": "story",
+            "reason": "the question is now a scale; this answer was written for a different kind of question",
+        }
+    ]
     assert status["pages_done"] > 0, "every other answer still counts"
     workbook = load_workbook(changed)
     store = ProgressStore(data_dir, "default", workbook.id)
@@ -336,7 +356,12 @@ async def test_answering_a_question_whose_kind_changed_sets_the_earlier_answer_a
     assert stored["story"] == 3
     assert stored["story--earlier"] == "We met on a train.", "the earlier answer is kept beside the new one"
     kept = {(o["page"], o["field"]): o["reason"] for o in _status(data_dir, changed)["orphaned_answers"]}
-    assert kept == {("long-text", "story--earlier"): "an earlier answer to 'story', kept when the question changed kind and was answered again"}
+    assert kept == {
+        (
+            "long-text",
+            "story--earlier",
+        ): "an earlier answer to 'story', kept when the question changed kind and was answered again"
+    }
     # With the workbook as it was, the earlier answer can be read, and the new one is listed.
     old = _status(data_dir, KINDS_WORKBOOK)["orphaned_answers"]
     assert {(o["field"], o["reason"].split(";")[0].split(",")[0]) for o in old} == {

@@ -22,7 +22,7 @@ import random
 import shutil
 import subprocess
 import sys
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -33,7 +33,6 @@ from hypothesis import strategies as st
 from app_support import KINDS_WORKBOOK, make_app, settle
 from safeground import cli
 from safeground.loader import load_workbook
-from safeground.progress import Progress
 from safeground.storage import ProgressFileError, ProgressStore
 
 SIZE = (100, 30)
@@ -47,7 +46,7 @@ VALID = (
     + '[answers.kinds.choice]\nsafe-to-speak = "sometimes"\n\n'
     + '[answers.kinds.checklist]\nbody = ["shoulders", "warmth"]\n\n'
     + "[answers.kinds.scale]\ncloseness = 7\n\n"
-    + '[answers.kinds.statements.tenets]\none-topic = 4\nno-yelling = 2\n\n'
+    + "[answers.kinds.statements.tenets]\none-topic = 4\nno-yelling = 2\n\n"
     + '[answers.kinds.list]\nappreciations = ["Kind", "Funny"]\n'
 )
 
@@ -71,7 +70,11 @@ UNUSABLE: dict[str, tuple[bytes, str, int | None]] = {
     "position as text": (HEAD.encode() + b'position = "page 2"\n', "position: must be a table", 3),
     "position with a number": (HEAD.encode() + b"[position]\nchapter = 3\n", "position.chapter: must be text", 4),
     "a page that is a string": (HEAD.encode() + b'[answers.kinds]\ntext = "Sam"\n', "must be a table of answers", 4),
-    "completed with a string": (HEAD.encode() + b'[completed.kinds]\ntext = "yesterday"\n', "must map page ids to dates", 3),
+    "completed with a string": (
+        HEAD.encode() + b'[completed.kinds]\ntext = "yesterday"\n',
+        "must map page ids to dates",
+        3,
+    ),
     "updated as text": (HEAD.encode() + b'updated = "yesterday"\n', "updated: must be a date and time", 3),
     "no format": (b'workbook = "kinds"\n', "format: is missing", None),
     "format 2": (b'format = 2\nworkbook = "kinds"\n', "made by a newer Safe Ground", 1),
@@ -92,17 +95,45 @@ MISFITS: dict[str, tuple[bytes, str, int | None]] = {
     "text as a number": (HEAD.encode() + b"[answers.kinds.text]\nname = 42\n", "must be a string", 4),
     "text as a list": (HEAD.encode() + b'[answers.kinds.text]\nname = ["Sam"]\n', "must be a string", 4),
     "long text as a table": (HEAD.encode() + b"[answers.kinds.long-text.story]\nx = 1\n", "must be a string", 3),
-    "choice as a list": (HEAD.encode() + b'[answers.kinds.choice]\nsafe-to-speak = ["yes"]\n', "must be an option id", 4),
+    "choice as a list": (
+        HEAD.encode() + b'[answers.kinds.choice]\nsafe-to-speak = ["yes"]\n',
+        "must be an option id",
+        4,
+    ),
     "choice as true": (HEAD.encode() + b"[answers.kinds.choice]\nsafe-to-speak = true\n", "must be an option id", 4),
-    "checklist as a string": (HEAD.encode() + b'[answers.kinds.checklist]\nbody = "warmth"\n', "must be an array of option ids", 4),
-    "checklist of numbers": (HEAD.encode() + b"[answers.kinds.checklist]\nbody = [1, 2]\n", "must be an array of option ids", 4),
+    "checklist as a string": (
+        HEAD.encode() + b'[answers.kinds.checklist]\nbody = "warmth"\n',
+        "must be an array of option ids",
+        4,
+    ),
+    "checklist of numbers": (
+        HEAD.encode() + b"[answers.kinds.checklist]\nbody = [1, 2]\n",
+        "must be an array of option ids",
+        4,
+    ),
     "scale as text": (HEAD.encode() + b'[answers.kinds.scale]\ncloseness = "seven"\n', "must be a whole number", 4),
     "scale as a float": (HEAD.encode() + b"[answers.kinds.scale]\ncloseness = 7.5\n", "must be a whole number", 4),
     "scale as true": (HEAD.encode() + b"[answers.kinds.scale]\ncloseness = true\n", "must be a whole number", 4),
-    "statements as a list": (HEAD.encode() + b"[answers.kinds.statements]\ntenets = [4, 2]\n", "must be a table of statement id", 4),
-    "statements rated in words": (HEAD.encode() + b'[answers.kinds.statements.tenets]\none-topic = "often"\n', "must be a table of statement id", 3),
-    "list as a string": (HEAD.encode() + b'[answers.kinds.list]\nappreciations = "Kind"\n', "must be an array of strings", 4),
-    "list of tables": (HEAD.encode() + b"[answers.kinds.list]\nappreciations = [{a = 1}]\n", "must be an array of strings", 4),
+    "statements as a list": (
+        HEAD.encode() + b"[answers.kinds.statements]\ntenets = [4, 2]\n",
+        "must be a table of statement id",
+        4,
+    ),
+    "statements rated in words": (
+        HEAD.encode() + b'[answers.kinds.statements.tenets]\none-topic = "often"\n',
+        "must be a table of statement id",
+        3,
+    ),
+    "list as a string": (
+        HEAD.encode() + b'[answers.kinds.list]\nappreciations = "Kind"\n',
+        "must be an array of strings",
+        4,
+    ),
+    "list of tables": (
+        HEAD.encode() + b"[answers.kinds.list]\nappreciations = [{a = 1}]\n",
+        "must be an array of strings",
+        4,
+    ),
 }
 
 
@@ -181,7 +212,9 @@ async def test_moving_it_aside_in_the_app_keeps_it_and_starts_fresh(tmp_path, ca
         await pilot.pause()
         assert isinstance(app.screen, ProblemScreen)
         if case == "a folder":
-            assert "is a folder where the progress file should be" in str(app.screen.query_one("#problem-message").render())
+            assert "is a folder where the progress file should be" in str(
+                app.screen.query_one("#problem-message").render()
+            )
         await pilot.click("#move-aside")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
@@ -237,9 +270,22 @@ def test_an_unreadable_file_for_someone_who_cannot_read_it(tmp_path):
         os.chown(_profile(data_dir), nobody.pw_uid, nobody.pw_gid)
         path.chmod(0o000)
         result = subprocess.run(
-            [sys.executable, "-c", _AS_NOBODY, str(nobody.pw_uid), str(nobody.pw_gid),
-             "--workbook", str(KINDS_WORKBOOK), "--data-dir", str(data_dir), "status"],
-            capture_output=True, text=True, timeout=60, env={**os.environ, "HOME": str(root)},
+            [
+                sys.executable,
+                "-c",
+                _AS_NOBODY,
+                str(nobody.pw_uid),
+                str(nobody.pw_gid),
+                "--workbook",
+                str(KINDS_WORKBOOK),
+                "--data-dir",
+                str(data_dir),
+                "status",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "HOME": str(root)},
         )
         assert result.returncode == 1, result.stderr
         assert f"{path}: cannot be read (Permission denied); check its permissions" in result.stderr
@@ -302,13 +348,18 @@ def test_answers_naming_options_that_are_gone_are_kept_not_errors(tmp_path):
         + '[answers.kinds.choice]\nsafe-to-speak = "maybe"\n'
         + '[answers.kinds.checklist]\nbody = ["shoulders", "goosebumps"]\n'
         + "[answers.kinds.scale]\ncloseness = 11\n"
-        + '[answers.kinds.statements.tenets]\none-topic = 4\nwe-hug = 5\n'
+        + "[answers.kinds.statements.tenets]\none-topic = 4\nwe-hug = 5\n"
     )
     path = _write(tmp_path, odd.encode())
     code, out, err = _run_cli(tmp_path, "status", "--json")
     assert code == 0, err
     kept = {(o["page"], o["field"]) for o in json.loads(out)["orphaned_answers"]}
-    assert kept == {("choice", "safe-to-speak"), ("checklist", "body"), ("scale", "closeness"), ("statements", "tenets")}
+    assert kept == {
+        ("choice", "safe-to-speak"),
+        ("checklist", "body"),
+        ("scale", "closeness"),
+        ("statements", "tenets"),
+    }
     progress = ProgressStore(tmp_path, "default", "kinds").load(KINDS)
     progress.set(KINDS, "kinds", "text", "name", "Sam")
     ProgressStore(tmp_path, "default", "kinds").save(progress)
@@ -349,17 +400,42 @@ async def test_a_10_mb_file_of_real_answers_opens(tmp_path):
 # -- hypothesis: thousands of generated files ------------------------------------------------------
 
 
-_key = st.one_of(st.sampled_from(["format", "workbook", "answers", "position", "completed", "updated", "kinds", "text", "name", "list", "scale", "body", "tenets", "one-topic", "chapter", "page", "field"]), st.text(max_size=8))
+_key = st.one_of(
+    st.sampled_from(
+        [
+            "format",
+            "workbook",
+            "answers",
+            "position",
+            "completed",
+            "updated",
+            "kinds",
+            "text",
+            "name",
+            "list",
+            "scale",
+            "body",
+            "tenets",
+            "one-topic",
+            "chapter",
+            "page",
+            "field",
+        ]
+    ),
+    st.text(max_size=8),
+)
 _leaf = st.one_of(
     st.text(max_size=20),
     st.integers(-(2**63), 2**63 - 1),
     st.floats(allow_nan=True),
     st.booleans(),
-    st.datetimes(timezones=st.sampled_from([None, timezone.utc, timezone(timedelta(hours=-5))])),
+    st.datetimes(timezones=st.sampled_from([None, UTC, timezone(timedelta(hours=-5))])),
     st.dates(),
     st.times(),
 )
-_value = st.recursive(_leaf, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_key, inner, max_size=4)), max_leaves=12)
+_value = st.recursive(
+    _leaf, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_key, inner, max_size=4)), max_leaves=12
+)
 _document = st.dictionaries(_key, _value, max_size=6)
 
 
@@ -372,16 +448,33 @@ def _shaped_document():
                 st.dictionaries(
                     st.sampled_from(["kinds", "gone"]),
                     st.dictionaries(
-                        st.sampled_from(["text", "long-text", "choice", "checklist", "scale", "statements", "list", "old"]),
-                        st.dictionaries(st.sampled_from(["name", "story", "safe-to-speak", "body", "closeness", "tenets", "appreciations", "x"]), _value, max_size=3),
+                        st.sampled_from(
+                            ["text", "long-text", "choice", "checklist", "scale", "statements", "list", "old"]
+                        ),
+                        st.dictionaries(
+                            st.sampled_from(
+                                ["name", "story", "safe-to-speak", "body", "closeness", "tenets", "appreciations", "x"]
+                            ),
+                            _value,
+                            max_size=3,
+                        ),
                         max_size=4,
                     ),
                     max_size=2,
                 ),
                 _value,
             ),
-            "position": st.one_of(st.dictionaries(st.sampled_from(["chapter", "page", "field", "x"]), _value, max_size=3), _value),
-            "completed": st.one_of(st.dictionaries(st.sampled_from(["kinds", "gone"]), st.dictionaries(st.text(max_size=6), _value, max_size=2), max_size=2), _value),
+            "position": st.one_of(
+                st.dictionaries(st.sampled_from(["chapter", "page", "field", "x"]), _value, max_size=3), _value
+            ),
+            "completed": st.one_of(
+                st.dictionaries(
+                    st.sampled_from(["kinds", "gone"]),
+                    st.dictionaries(st.text(max_size=6), _value, max_size=2),
+                    max_size=2,
+                ),
+                _value,
+            ),
             "updated": _value,
             "workbook_version": _value,
         },
@@ -398,9 +491,12 @@ def _mutations():
             at = draw(st.integers(0, len(data)))
             action = draw(st.sampled_from(["delete", "insert", "replace", "truncate", "swap lines", "duplicate line"]))
             if action == "delete":
-                del data[at:at + draw(st.integers(1, 20))]
+                del data[at : at + draw(st.integers(1, 20))]
             elif action == "insert":
-                data[at:at] = draw(st.binary(min_size=1, max_size=8) | st.sampled_from([b"[", b"]", b'"', b"=", b"\n", b"\\", b"\x00", b"'''", b"[[x]]\n"]))
+                data[at:at] = draw(
+                    st.binary(min_size=1, max_size=8)
+                    | st.sampled_from([b"[", b"]", b'"', b"=", b"\n", b"\\", b"\x00", b"'''", b"[[x]]\n"])
+                )
             elif action == "replace" and at < len(data):
                 data[at] = draw(st.integers(0, 255))
             elif action == "truncate":
@@ -430,18 +526,39 @@ def _fitting_answers():
     kept as orphans), plus pages and chapters the workbook does not have."""
     ids = st.text(st.sampled_from("abcdefghij-"), min_size=1, max_size=8)
     words = st.text(max_size=30)
-    page = st.fixed_dictionaries({}, optional={
-        "text": st.fixed_dictionaries({}, optional={"name": words}),
-        "long-text": st.fixed_dictionaries({}, optional={"story": words, "extra": words}),
-        "choice": st.fixed_dictionaries({}, optional={"safe-to-speak": st.sampled_from(["yes", "no", "sometimes"]) | ids}),
-        "checklist": st.fixed_dictionaries({}, optional={"body": st.lists(st.sampled_from(["shoulders", "stomach", "warmth"]) | ids, max_size=4)}),
-        "scale": st.fixed_dictionaries({}, optional={"closeness": st.integers(-5, 20)}),
-        "statements": st.fixed_dictionaries({}, optional={"tenets": st.dictionaries(st.sampled_from(["one-topic", "no-yelling"]) | ids, st.integers(-2, 9), max_size=3)}),
-        "list": st.fixed_dictionaries({}, optional={"appreciations": st.lists(words, max_size=4)}),
-        "gone-page": st.dictionaries(ids, _value, max_size=2),
-    })
+    page = st.fixed_dictionaries(
+        {},
+        optional={
+            "text": st.fixed_dictionaries({}, optional={"name": words}),
+            "long-text": st.fixed_dictionaries({}, optional={"story": words, "extra": words}),
+            "choice": st.fixed_dictionaries(
+                {}, optional={"safe-to-speak": st.sampled_from(["yes", "no", "sometimes"]) | ids}
+            ),
+            "checklist": st.fixed_dictionaries(
+                {}, optional={"body": st.lists(st.sampled_from(["shoulders", "stomach", "warmth"]) | ids, max_size=4)}
+            ),
+            "scale": st.fixed_dictionaries({}, optional={"closeness": st.integers(-5, 20)}),
+            "statements": st.fixed_dictionaries(
+                {},
+                optional={
+                    "tenets": st.dictionaries(
+                        st.sampled_from(["one-topic", "no-yelling"]) | ids, st.integers(-2, 9), max_size=3
+                    )
+                },
+            ),
+            "list": st.fixed_dictionaries({}, optional={"appreciations": st.lists(words, max_size=4)}),
+            "gone-page": st.dictionaries(ids, _value, max_size=2),
+        },
+    )
     return st.fixed_dictionaries(
-        {"format": st.just(1), "workbook": st.just("kinds"), "answers": st.fixed_dictionaries({"kinds": page}, optional={"gone-chapter": st.dictionaries(ids, st.dictionaries(ids, _value, max_size=2), max_size=2)})},
+        {
+            "format": st.just(1),
+            "workbook": st.just("kinds"),
+            "answers": st.fixed_dictionaries(
+                {"kinds": page},
+                optional={"gone-chapter": st.dictionaries(ids, st.dictionaries(ids, _value, max_size=2), max_size=2)},
+            ),
+        },
         optional={"position": st.fixed_dictionaries({}, optional={"chapter": ids, "page": ids, "field": ids})},
     )
 
@@ -465,7 +582,9 @@ def cached_workbook(monkeypatch):
 _seen = {"cases": 0, "loaded": 0}
 
 
-@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(content=_files)
 def test_no_file_makes_loading_or_status_raise(tmp_path, cached_workbook, content):
     data_dir = tmp_path / "hypothesis"

@@ -22,7 +22,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import threading
 import time
 import tomllib
 from concurrent.futures import ThreadPoolExecutor
@@ -76,7 +75,7 @@ def _inserted_count(saved: str, base: str, typed: str) -> int | None:
         return None
     piece = typed[:count]
     for at in range(len(base) + 1):
-        if saved[:at] == base[:at] and saved[at:at + count] == piece and saved[at + count:] == base[at:]:
+        if saved[:at] == base[:at] and saved[at : at + count] == piece and saved[at + count :] == base[at:]:
             return count
     return None
 
@@ -132,7 +131,7 @@ def _sync(app: PtyApp, path: Path, before: str) -> str:
         except FileNotFoundError:
             now = before
         except (OSError, tomllib.TOMLDecodeError) as error:  # pragma: no cover - a real failure
-            raise AssertionError(f"the progress file broke while the app ran: {error}")
+            raise AssertionError(f"the progress file broke while the app ran: {error}") from error
         if now != before:
             return now
         if app.process.poll() is not None:
@@ -188,7 +187,8 @@ def _type_and_kill(app: PtyApp, run: Run, data_dir: Path, rng: random.Random) ->
         while time.monotonic() < pause_until:
             moment = time.monotonic()
             if moment >= kill_at or (
-                watch_from is not None and moment >= watch_from
+                watch_from is not None
+                and moment >= watch_from
                 and any(p.name.startswith(TEMP_PREFIX) for p in profile.iterdir())
             ):
                 run.killed_at = app.signal(signal.SIGKILL)
@@ -206,7 +206,9 @@ def _check_files(run: Run, data_dir: Path, workbook) -> None:
         tomllib.loads(backup.read_text(encoding="utf-8"))
     saved = _answer(path)
     count = _inserted_count(saved, run.base, run.typed)
-    assert count is not None, f"{run.describe()}: saved text is not the typed text:\n{saved!r}\nbase {run.base!r}\ntyped {run.typed!r}"
+    assert count is not None, (
+        f"{run.describe()}: saved text is not the typed text:\n{saved!r}\nbase {run.base!r}\ntyped {run.typed!r}"
+    )
     required = run.required()
     assert count >= required, (
         f"{run.describe()}: lost typing older than {BUDGET} s: saved {count} of {len(run.typed)} "

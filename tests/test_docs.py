@@ -107,7 +107,9 @@ def test_the_orphan_example_is_kept_and_reported(example_file, builtin, capsys):
     orphan_block = next(b for b in _toml_blocks(text) if "old-chapter" in b)
     example_file.path.write_text(example_file.path.read_text(encoding="utf-8") + "\n" + orphan_block, encoding="utf-8")
     progress = example_file.load(builtin)
-    assert [(o.chapter, o.page, o.field) for o in progress.orphans(builtin)] == [("old-chapter", "old-page", "my-notes")]
+    assert [(o.chapter, o.page, o.field) for o in progress.orphans(builtin)] == [
+        ("old-chapter", "old-page", "my-notes")
+    ]
     example_file.save(progress)
     assert "Something I wrote for an earlier version." in example_file.path.read_text(encoding="utf-8")
     assert main(["status"]) == 0
@@ -117,7 +119,9 @@ def test_the_orphan_example_is_kept_and_reported(example_file, builtin, capsys):
 def test_the_error_shown_in_the_guide_is_the_one_safe_ground_gives(example_file, capsys):
     text = PROGRESS_FORMAT.read_text(encoding="utf-8")
     shown = re.search(r"^```\n(safeground: .*?)^```", text, re.S | re.M).group(1).splitlines()
-    broken = example_file.path.read_text(encoding="utf-8").replace("updated = 2026-01-31T20:15:00+01:00", 'updated = "last Sunday"')
+    broken = example_file.path.read_text(encoding="utf-8").replace(
+        "updated = 2026-01-31T20:15:00+01:00", 'updated = "last Sunday"'
+    )
     assert broken != example_file.path.read_text(encoding="utf-8")
     example_file.path.write_text(broken, encoding="utf-8")
     assert main(["status"]) == 1
@@ -161,7 +165,10 @@ def test_the_authoring_example_uses_every_kind_and_its_own_support(example_workb
     assert {f.kind for f in fields} == set(FIELD_KINDS)
     assert any(f.support for f in fields), "the example should show a support option"
     assert any(not f.required for f in fields) and any(f.required for f in fields)
-    assert workbook.support.resources[0].id == tomllib.loads((example_workbook / "support.toml").read_text(encoding="utf-8"))["resources"][0]["id"]
+    assert (
+        workbook.support.resources[0].id
+        == tomllib.loads((example_workbook / "support.toml").read_text(encoding="utf-8"))["resources"][0]["id"]
+    )
     shown: set[tuple[str, str]] = set()
     for path in example_workbook.glob("*.toml"):
         for page in tomllib.loads(path.read_text(encoding="utf-8")).get("pages", []):
@@ -176,7 +183,9 @@ def test_the_check_output_shown_in_the_guide_is_what_check_prints(example_workbo
     shown = _marked_block(AUTHORING.read_text(encoding="utf-8"), "check-output")
     chapter = next(p for p in example_workbook.glob("*.toml") if p.name not in ("workbook.toml", "support.toml"))
     text = chapter.read_text(encoding="utf-8")
-    broken = text.replace("min = 1\nmax = 10\n", "min = 10\nmax = 10\n", 1).replace('kind = "checklist"', 'kind = "checkbox"', 1)
+    broken = text.replace("min = 1\nmax = 10\n", "min = 10\nmax = 10\n", 1).replace(
+        'kind = "checklist"', 'kind = "checkbox"', 1
+    )
     assert broken.count("min = 10\nmax = 10") == 1 and 'kind = "checkbox"' in broken
     chapter.write_text(broken, encoding="utf-8")
     monkeypatch.chdir(example_workbook.parent)
@@ -218,8 +227,21 @@ def test_the_authoring_guide_names_every_kind_and_key():
         assert f"### `{kind}`" in text, kind
         for key in sorted(KINDS[kind].keys | COMMON_KEYS):
             assert f"`{key}`" in text, (kind, key)
-    for key in ("chapters", "version", "description", "summary", "intro", "[[pages]]", "[[pages.fields]]",
-                "region_note", "emergency", "[[resources]]", "contact", "url", "about"):
+    for key in (
+        "chapters",
+        "version",
+        "description",
+        "summary",
+        "intro",
+        "[[pages]]",
+        "[[pages.fields]]",
+        "region_note",
+        "emergency",
+        "[[resources]]",
+        "contact",
+        "url",
+        "about",
+    ):
         assert f"`{key}`" in text, key
     assert "safeground check" in text and "safeground --workbook" in text
     assert "progress-format.md" in text

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from export_fixtures import (
     answer_page,
     answered,
@@ -28,12 +29,11 @@ from export_fixtures import (
     squash,
     write_progress,
 )
-
 from safeground.cli import main
 from safeground.export import (
     ExportResult,
-    PrintingError,
     Printer,
+    PrintingError,
     TargetExists,
     default_printer,
     export_to_file,
@@ -84,19 +84,22 @@ def test_markdown_to_stdout(home, capsys):
     assert code == 0 and out.startswith("# Safe Ground\n")
 
 
-@pytest.mark.parametrize(("name", "fmt", "start"), [
-    ("pages.txt", "text", b"Safe Ground \xc2\xb7 "),
-    ("pages.md", "markdown", b"# Safe Ground"),
-    ("pages.html", "html", b"<!DOCTYPE html>"),
-    ("PAGES.HTM", "html", b"<!DOCTYPE html>"),
-    ("pages.pdf", "pdf", b"%PDF-"),
-])
+@pytest.mark.parametrize(
+    ("name", "fmt", "start"),
+    [
+        ("pages.txt", "text", b"Safe Ground \xc2\xb7 "),
+        ("pages.md", "markdown", b"# Safe Ground"),
+        ("pages.html", "html", b"<!DOCTYPE html>"),
+        ("PAGES.HTM", "html", b"<!DOCTYPE html>"),
+        ("pages.pdf", "pdf", b"%PDF-"),
+    ],
+)
 def test_the_format_comes_from_the_suffix(home, capsys, tmp_path, name, fmt, start):
     target = tmp_path / name
     code, out, err = run(capsys, "export", "-o", str(target))
     assert code == 0, err
     assert target.read_bytes().startswith(start)
-    assert f"Saved " in out and str(target) in out
+    assert "Saved " in out and str(target) in out
     assert "private" in out
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert format_for_path(target) == fmt
@@ -147,7 +150,10 @@ def test_nothing_to_export(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("SAFEGROUND_DATA_DIR", str(tmp_path / "empty"))
     code, out, err = run(capsys, "export")
     assert (code, out) == (1, "")
-    assert err == "safeground: nothing to export: no page is complete yet; add --include-drafts to include pages you have started\n"
+    assert (
+        err
+        == "safeground: nothing to export: no page is complete yet; add --include-drafts to include pages you have started\n"
+    )
     code, _, err = run(capsys, "export", "--include-drafts", "-o", str(tmp_path / "x.pdf"))
     assert code == 1 and err == "safeground: nothing to export: no page has any answers yet\n"
     assert not (tmp_path / "x.pdf").exists()
@@ -203,7 +209,12 @@ def test_export_to_file_api(tmp_path):
     workbook = builtin()
     result = export_to_file(workbook, answered(workbook), tmp_path / "all.pdf", profile="sam")
     assert isinstance(result, ExportResult)
-    assert (result.path, result.pages, result.format, result.warnings) == (tmp_path / "all.pdf", workbook.page_count, "pdf", ())
+    assert (result.path, result.pages, result.format, result.warnings) == (
+        tmp_path / "all.pdf",
+        workbook.page_count,
+        "pdf",
+        (),
+    )
     assert "Profile: sam" in pdf_text_pypdf(result.path)
 
 
@@ -211,11 +222,16 @@ def test_export_commands_do_not_import_textual(home, tmp_path):
     code = textwrap.dedent(f"""
         import json, sys
         from safeground.cli import main
-        codes = [main(["export", "-o", {str(tmp_path / 'a.pdf')!r}]), main(["export", "-o", {str(tmp_path / 'a.html')!r}])]
+        codes = [main(["export", "-o", {str(tmp_path / "a.pdf")!r}]), main(["export", "-o", {str(tmp_path / "a.html")!r}])]
         print(json.dumps({{"codes": codes, "textual": sorted(m for m in sys.modules if m.split(".")[0] == "textual")}}))
     """)
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "SAFEGROUND_DATA_DIR": str(home)})
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "SAFEGROUND_DATA_DIR": str(home)},
+    )
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report == {"codes": [0, 0], "textual": []}
 
@@ -235,7 +251,10 @@ def fake_cups(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "bin"
     folder.mkdir()
     log = tmp_path / "lp.log"
-    fake_tool(folder, "lp", f"""
+    fake_tool(
+        folder,
+        "lp",
+        f"""
         echo "$@" > {log}
         for last; do :; done
         cp "$last" {tmp_path / "printed.pdf"}
@@ -243,14 +262,19 @@ def fake_cups(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         dest=Office
         while [ $# -gt 0 ]; do [ "$1" = "-d" ] && dest="$2"; shift; done
         echo "request id is $dest-42 (1 file(s))"
-    """)
-    fake_tool(folder, "lpstat", """
+    """,
+    )
+    fake_tool(
+        folder,
+        "lpstat",
+        """
         case "$1" in
           -e) printf 'Office\\nSafeGroundPDF\\n' ;;
           -p) printf 'printer Office is idle.  enabled since Jan 1\\nprinter SafeGroundPDF disabled since Jan 1 -\\n\\treason\\n' ;;
           -d) echo "system default destination: Office" ;;
         esac
-    """)
+    """,
+    )
     monkeypatch.setenv("PATH", f"{folder}{os.pathsep}/usr/bin{os.pathsep}/bin")
     return tmp_path
 
@@ -279,13 +303,19 @@ def test_print_to_a_named_printer(home, fake_cups, capsys):
     assert "DRAFT" in pdf_text_pypdf(fake_cups / "printed.pdf")
 
 
-@pytest.mark.parametrize(("error", "expected"), [
-    ("lp: Error - No default destination.", "no default printer is set up"),
-    ("lp: The printer or class does not exist.", "there is no printer named 'Nowhere' (printers here: Office, SafeGroundPDF)"),
-    ("lp: Error - Scheduler not responding.", "the print service (CUPS) is not running"),
-    ("lp: Destination \"Office\" is not accepting jobs.", "is not accepting jobs right now"),
-    ("lp: something odd", "lp could not send the pages (something odd)"),
-])
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        ("lp: Error - No default destination.", "no default printer is set up"),
+        (
+            "lp: The printer or class does not exist.",
+            "there is no printer named 'Nowhere' (printers here: Office, SafeGroundPDF)",
+        ),
+        ("lp: Error - Scheduler not responding.", "the print service (CUPS) is not running"),
+        ('lp: Destination "Office" is not accepting jobs.', "is not accepting jobs right now"),
+        ("lp: something odd", "lp could not send the pages (something odd)"),
+    ],
+)
 def test_print_failures_are_one_clear_line(home, fake_cups, capsys, monkeypatch, error, expected):
     monkeypatch.setenv("FAKE_LP_ERROR", error)
     code, out, err = run(capsys, "print", "--printer", "Nowhere")
@@ -300,8 +330,10 @@ def test_print_without_cups(home, capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(empty))
     code, out, err = run(capsys, "print")
     assert (code, out) == (1, "")
-    assert err == ("safeground: printing needs CUPS, and its 'lp' command was not found; "
-                   "you can save a PDF instead: safeground export -o pages.pdf\n")
+    assert err == (
+        "safeground: printing needs CUPS, and its 'lp' command was not found; "
+        "you can save a PDF instead: safeground export -o pages.pdf\n"
+    )
     assert list_printers() == [] and default_printer() is None
 
 
@@ -340,8 +372,12 @@ def test_print_pages_api(fake_cups):
 
 
 def test_a_pdf_can_be_piped(home):
-    result = subprocess.run([sys.executable, "-m", "safeground", "export", "--format", "pdf", "-o", "-"],
-                            capture_output=True, timeout=120, env={**os.environ, "SAFEGROUND_DATA_DIR": str(home)})
+    result = subprocess.run(
+        [sys.executable, "-m", "safeground", "export", "--format", "pdf", "-o", "-"],
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, "SAFEGROUND_DATA_DIR": str(home)},
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(b"%PDF-") and result.stdout.rstrip().endswith(b"%%EOF")
 
@@ -360,15 +396,20 @@ def test_export_to_file_never_replaces_a_file_unless_asked(tmp_path):
 # -- where the output goes: pipes, devices, links and things that are not files -------------------
 
 
-def safeground_process(home: Path, *args: str, prepare: str = "", env: dict[str, str] | None = None,
-                       **popen) -> subprocess.Popen:
+def safeground_process(
+    home: Path, *args: str, prepare: str = "", env: dict[str, str] | None = None, **popen
+) -> subprocess.Popen:
     """``safeground ARGS`` in its own process group (so its children can be reaped too).
 
     ``prepare`` is Python run first in that process, to slow a step down for a test.
     """
     code = f"{prepare}\nimport sys\nfrom safeground.cli import main\nsys.exit(main(sys.argv[1:]))\n"
-    return subprocess.Popen([sys.executable, "-c", code, *args], start_new_session=True,
-                            env={**os.environ, "SAFEGROUND_DATA_DIR": str(home), **(env or {})}, **popen)
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        start_new_session=True,
+        env={**os.environ, "SAFEGROUND_DATA_DIR": str(home), **(env or {})},
+        **popen,
+    )
 
 
 @contextlib.contextmanager
@@ -442,8 +483,12 @@ def test_a_character_device_is_written_into_not_replaced(home, capsys, null_devi
 
 
 def test_dev_stdout_writes_to_standard_output(home):
-    result = subprocess.run([sys.executable, "-m", "safeground", "export", "--format", "markdown", "-o", "/dev/stdout"],
-                            capture_output=True, timeout=120, env={**os.environ, "SAFEGROUND_DATA_DIR": str(home)})
+    result = subprocess.run(
+        [sys.executable, "-m", "safeground", "export", "--format", "markdown", "-o", "/dev/stdout"],
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, "SAFEGROUND_DATA_DIR": str(home)},
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(b"# Safe Ground") and b"Saved" not in result.stdout
     assert Path("/dev/stdout").is_symlink() or stat.S_ISCHR(os.stat("/dev/stdout").st_mode)
@@ -486,8 +531,10 @@ def test_a_link_to_nothing_is_refused(home, capsys, tmp_path):
     link.symlink_to(tmp_path / "elsewhere" / "gone.md")
     code, _, err = run(capsys, "export", "--force", "-o", str(link))
     assert code == 1
-    assert err == (f"safeground: {link} is a link to {tmp_path / 'elsewhere' / 'gone.md'}, which does not exist: "
-                   "give the name of a file to save to\n")
+    assert err == (
+        f"safeground: {link} is a link to {tmp_path / 'elsewhere' / 'gone.md'}, which does not exist: "
+        "give the name of a file to save to\n"
+    )
     assert link.is_symlink() and not (tmp_path / "elsewhere").exists()
 
 
@@ -522,8 +569,14 @@ def test_a_signal_mid_write_removes_the_temp_file(home, tmp_path, signum):
     folder.mkdir()
     mark = tmp_path / "writing"
     with reaped([]) as processes:
-        export = safeground_process(home, "export", "-o", str(folder / "pages.md"),
-                                    prepare=SLOW_FSYNC.format(mark=str(mark)), stderr=subprocess.PIPE)
+        export = safeground_process(
+            home,
+            "export",
+            "-o",
+            str(folder / "pages.md"),
+            prepare=SLOW_FSYNC.format(mark=str(mark)),
+            stderr=subprocess.PIPE,
+        )
         processes.append(export)
         wait_for(mark.exists, "the export to start writing")
         assert our_temp_files(folder), "the temp file is there while writing"
@@ -538,8 +591,14 @@ def test_a_temp_file_left_by_a_killed_export_is_removed_next_time(home, capsys, 
     folder.mkdir()
     mark = tmp_path / "writing"
     with reaped([]) as processes:
-        export = safeground_process(home, "export", "-o", str(folder / "pages.md"),
-                                    prepare=SLOW_FSYNC.format(mark=str(mark)), stderr=subprocess.PIPE)
+        export = safeground_process(
+            home,
+            "export",
+            "-o",
+            str(folder / "pages.md"),
+            prepare=SLOW_FSYNC.format(mark=str(mark)),
+            stderr=subprocess.PIPE,
+        )
         processes.append(export)
         wait_for(mark.exists, "the export to start writing")
         export.kill()
@@ -562,11 +621,15 @@ def slow_lp(tmp_path: Path) -> tuple[Path, Path]:
     folder = tmp_path / "slow-bin"
     folder.mkdir()
     mark = tmp_path / "lp-started"
-    fake_tool(folder, "lp", f"""
+    fake_tool(
+        folder,
+        "lp",
+        f"""
         for last; do :; done
         stat -c '%a %U' "$(dirname "$last")" "$last" > {mark}.tmp && mv {mark}.tmp {mark}
         exec sleep 120
-    """)
+    """,
+    )
     return folder, mark
 
 
@@ -576,8 +639,14 @@ def test_a_print_killed_while_lp_runs_leaves_no_pdf_behind(home, tmp_path, signu
     temp.mkdir()
     bin_folder, mark = slow_lp(tmp_path)
     with reaped([]) as processes:
-        printing = safeground_process(home, "print", "--printer", "Office", stderr=subprocess.PIPE,
-                                      env={"TMPDIR": str(temp), "PATH": f"{bin_folder}{os.pathsep}{os.environ['PATH']}"})
+        printing = safeground_process(
+            home,
+            "print",
+            "--printer",
+            "Office",
+            stderr=subprocess.PIPE,
+            env={"TMPDIR": str(temp), "PATH": f"{bin_folder}{os.pathsep}{os.environ['PATH']}"},
+        )
         processes.append(printing)
         wait_for(mark.exists, "lp to be called")
         folder_mode, file_mode = mark.read_text().split("\n")[:2]
@@ -594,8 +663,14 @@ def test_a_pdf_left_by_a_killed_print_is_removed_by_the_next_print(home, tmp_pat
     temp.mkdir()
     bin_folder, mark = slow_lp(tmp_path)
     with reaped([]) as processes:
-        printing = safeground_process(home, "print", "--printer", "Office", stderr=subprocess.PIPE,
-                                      env={"TMPDIR": str(temp), "PATH": f"{bin_folder}{os.pathsep}{os.environ['PATH']}"})
+        printing = safeground_process(
+            home,
+            "print",
+            "--printer",
+            "Office",
+            stderr=subprocess.PIPE,
+            env={"TMPDIR": str(temp), "PATH": f"{bin_folder}{os.pathsep}{os.environ['PATH']}"},
+        )
         processes.append(printing)
         wait_for(mark.exists, "lp to be called")
         printing.kill()

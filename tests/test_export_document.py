@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from export_fixtures import (
     HOSTILE,
     WHEN,
@@ -21,7 +22,6 @@ from export_fixtures import (
     mini_workbook,
     page_sets,
 )
-
 from safeground.export import NothingToExport, UnknownChapter, build_document, clean
 from safeground.export.document import (
     BulletList,
@@ -150,10 +150,17 @@ def _fields(progress_answers: dict) -> dict:
 
 
 def test_every_kind_of_answer():
-    answers = _fields({
-        "name": "Sam", "story": "First line\nsecond line\n\n\nNew paragraph", "pick": "maybe",
-        "ticks": ["c", "a"], "close": 7, "rate": {"heard": 5}, "things": ["one", "  ", "two\nlines"],
-    })
+    answers = _fields(
+        {
+            "name": "Sam",
+            "story": "First line\nsecond line\n\n\nNew paragraph",
+            "pick": "maybe",
+            "ticks": ["c", "a"],
+            "close": 7,
+            "rate": {"heard": 5},
+            "things": ["one", "  ", "two\nlines"],
+        }
+    )
     assert answers["name"] == TextAnswer((("Sam",),))
     assert answers["story"].paragraphs == (("First line", "second line"), ("New paragraph",))
     pick = answers["pick"]
@@ -166,7 +173,10 @@ def test_every_kind_of_answer():
     assert answers["close"].text == "7 of 10, on a scale from 1 (Far apart) to 10 (Very close)"
     rate = answers["rate"]
     assert isinstance(rate, StatementsAnswer)
-    assert [(r.statement, r.rating_text) for r in rate.rows] == [("I feel heard", "5 of 5 (Very true)"), ("I feel safe", "(no answer)")]
+    assert [(r.statement, r.rating_text) for r in rate.rows] == [
+        ("I feel heard", "5 of 5 (Very true)"),
+        ("I feel safe", "(no answer)"),
+    ]
     assert answers["things"] == ListAnswer(("one", "two\nlines"))
 
 
@@ -179,10 +189,18 @@ def test_unanswered_fields_are_no_answer():
 def test_answers_that_no_longer_fit_are_shown_as_far_as_they_fit():
     workbook = mini_workbook()
     progress = Progress(workbook.id)
-    progress.answers = {"one": {"every-kind": {
-        "name": "Sam", "pick": "gone", "ticks": ["a", "gone"], "close": 99, "rate": {"heard": 2, "gone": 1, "safe": 40},
-        "things": "not a list",
-    }}}
+    progress.answers = {
+        "one": {
+            "every-kind": {
+                "name": "Sam",
+                "pick": "gone",
+                "ticks": ["a", "gone"],
+                "close": 99,
+                "rate": {"heard": 2, "gone": 1, "safe": 40},
+                "things": "not a list",
+            }
+        }
+    }
     document = build_document(workbook, progress, include_drafts=True)
     answers = {f.id: f.answer for f in document.pages[0].fields}
     assert isinstance(answers["pick"], NoAnswer)
@@ -192,11 +210,14 @@ def test_answers_that_no_longer_fit_are_shown_as_far_as_they_fit():
     assert isinstance(answers["things"], NoAnswer)
 
 
-@pytest.mark.parametrize(("value", "text"), [
-    (1, "1 of 10 (Far apart)"),
-    (10, "10 of 10 (Very close)"),
-    (4, "4 of 10, on a scale from 1 (Far apart) to 10 (Very close)"),
-])
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (1, "1 of 10 (Far apart)"),
+        (10, "10 of 10 (Very close)"),
+        (4, "4 of 10, on a scale from 1 (Far apart) to 10 (Very close)"),
+    ],
+)
 def test_scales_read_like_sentences(value, text):
     assert Scale(1, 10, "Far apart", "Very close").describe(value) == text
 
@@ -210,7 +231,9 @@ def test_scales_that_do_not_start_at_zero_or_one_and_scales_without_labels():
 
 
 def test_page_text_markdown_becomes_blocks():
-    blocks = parse_text("Some **bold** and *it* text\ncontinues.\n\n- one\n- two\n  more\n\n3. three\n4. four\n\n> I feel ___ when ___")
+    blocks = parse_text(
+        "Some **bold** and *it* text\ncontinues.\n\n- one\n- two\n  more\n\n3. three\n4. four\n\n> I feel ___ when ___"
+    )
     assert isinstance(blocks[0], Paragraph)
     assert plain(blocks[0].spans) == "Some bold and it text continues."
     assert [s.bold for s in blocks[0].spans] == [False, True, False, False, False]
@@ -220,8 +243,13 @@ def test_page_text_markdown_becomes_blocks():
 
 
 def test_inline_markdown_leaves_blanks_and_snake_case_alone():
-    assert plain(parse_inline("I feel ___ when ___, said snake_case_name")) == "I feel ___ when ___, said snake_case_name"
-    assert plain(parse_inline(r"a \*literal\* star and [a link](https://example.org)")) == "a *literal* star and a link (https://example.org)"
+    assert (
+        plain(parse_inline("I feel ___ when ___, said snake_case_name")) == "I feel ___ when ___, said snake_case_name"
+    )
+    assert (
+        plain(parse_inline(r"a \*literal\* star and [a link](https://example.org)"))
+        == "a *literal* star and a link (https://example.org)"
+    )
     spans = parse_inline("**Owning it.** The person")
     assert spans[0].bold and spans[0].text == "Owning it."
 
@@ -229,21 +257,24 @@ def test_inline_markdown_leaves_blanks_and_snake_case_alone():
 # -- cleaning ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("raw", "cleaned"), [
-    ("\x1b[31mred\x1b[0m", "red"),
-    ("a\x1b]0;title\x07b", "ab"),
-    ("a\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\b", "alinkb"),
-    ("a\x1bPq#0;2;0;0;0\x1b\\b", "ab"),
-    ("a\x1b(Bb\x1bcc", "abc"),
-    ("NUL\x00BEL\x07BS\x08DEL\x7fC1\x9b", "NULBELBSDELC1"),
-    ("tab\there", "tab here"),
-    ("crlf\r\nlf\ncr\rls\u2028end", "crlf\nlf\ncr\nls\nend"),
-    ("  \n\nkeep  \n  indent\n\n", "keep\n  indent"),
-    ("lone \ud800 surrogate", "lone \ufffd surrogate"),
-    ("unterminated \x1b]0;title\nnext line", "unterminated\nnext line"),
-    ("[bold]markup[/] <b>&amp;</b>", "[bold]markup[/] <b>&amp;</b>"),
-    ("emoji \U0001F60A\u200d and \u05e9\u05dc\u05d5\u05dd", "emoji \U0001F60A\u200d and \u05e9\u05dc\u05d5\u05dd"),
-])
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        ("\x1b[31mred\x1b[0m", "red"),
+        ("a\x1b]0;title\x07b", "ab"),
+        ("a\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\b", "alinkb"),
+        ("a\x1bPq#0;2;0;0;0\x1b\\b", "ab"),
+        ("a\x1b(Bb\x1bcc", "abc"),
+        ("NUL\x00BEL\x07BS\x08DEL\x7fC1\x9b", "NULBELBSDELC1"),
+        ("tab\there", "tab here"),
+        ("crlf\r\nlf\ncr\rls\u2028end", "crlf\nlf\ncr\nls\nend"),
+        ("  \n\nkeep  \n  indent\n\n", "keep\n  indent"),
+        ("lone \ud800 surrogate", "lone \ufffd surrogate"),
+        ("unterminated \x1b]0;title\nnext line", "unterminated\nnext line"),
+        ("[bold]markup[/] <b>&amp;</b>", "[bold]markup[/] <b>&amp;</b>"),
+        ("emoji \U0001f60a\u200d and \u05e9\u05dc\u05d5\u05dd", "emoji \U0001f60a\u200d and \u05e9\u05dc\u05d5\u05dd"),
+    ],
+)
 def test_clean_removes_escapes_and_controls_only(raw, cleaned):
     assert clean(raw) == cleaned
 
@@ -313,10 +344,12 @@ def test_fpdf_is_imported_only_when_a_pdf_is_made():
 
 #: An answer that reads differently from what it holds: a right-to-left override turns the end of
 #: the sentence around, and zero-width characters hide inside words.
-INVISIBLE = "I agree \u202e.ton od I\u202c with this. zero\u200bwidth, word\u2060joiner, \ufeffmark, \u2066isolated\u2069"
+INVISIBLE = (
+    "I agree \u202e.ton od I\u202c with this. zero\u200bwidth, word\u2060joiner, \ufeffmark, \u2066isolated\u2069"
+)
 #: Each invisible character of INVISIBLE as the export writes it.
 REVEALED = ("[U+202E]", "[U+202C]", "[U+200B]", "[U+2060]", "[U+FEFF]", "[U+2066]", "[U+2069]")
-FAMILY = "\U0001F468\u200d\U0001F469\u200d\U0001F467"
+FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
 
 
 def test_invisible_characters_in_answers_are_written_out():

@@ -6,16 +6,45 @@ import io
 from dataclasses import replace
 from html.parser import HTMLParser
 
-from export_fixtures import HOSTILE, answered, mini_workbook
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from export_fixtures import HOSTILE, answered, mini_workbook
 from safeground.content import Option
 from safeground.export import FORMATS, build_document, render
 from safeground.export.text import text_width
 
-OUR_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "h4", "h5", "h6", "section", "p", "div",
-            "span", "ul", "ol", "li", "em", "strong", "blockquote", "table", "thead", "tbody", "tr", "th", "td", "footer"}
+OUR_TAGS = {
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "body",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "p",
+    "div",
+    "span",
+    "ul",
+    "ol",
+    "li",
+    "em",
+    "strong",
+    "blockquote",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "footer",
+}
 
 
 class _Tags(HTMLParser):
@@ -51,9 +80,39 @@ def _check_all_formats(workbook, progress) -> None:
 
 # Any characters at all (but surrogates, which no saved file can hold), weighted towards the ones
 # that make trouble.
-_TROUBLE = st.sampled_from(["\x1b[31m", "\x1b]0;x\x07", "\x00", "\r", "\t", "<", ">", "&", "*", "_", "[", "]", "|", "#", "- ",
-                            "1. ", "\u202e", "\u200d", "\ufe0f", "\U0001F44D", "\u05e9", "\u0645", "\u4f60", "{nb}", "\\", "`"])
-_TEXT = st.lists(st.one_of(st.text(st.characters(exclude_categories=("Cs",)), max_size=30), _TROUBLE), max_size=12).map("".join)
+_TROUBLE = st.sampled_from(
+    [
+        "\x1b[31m",
+        "\x1b]0;x\x07",
+        "\x00",
+        "\r",
+        "\t",
+        "<",
+        ">",
+        "&",
+        "*",
+        "_",
+        "[",
+        "]",
+        "|",
+        "#",
+        "- ",
+        "1. ",
+        "\u202e",
+        "\u200d",
+        "\ufe0f",
+        "\U0001f44d",
+        "\u05e9",
+        "\u0645",
+        "\u4f60",
+        "{nb}",
+        "\\",
+        "`",
+    ]
+)
+_TEXT = st.lists(st.one_of(st.text(st.characters(exclude_categories=("Cs",)), max_size=30), _TROUBLE), max_size=12).map(
+    "".join
+)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -79,7 +138,12 @@ def test_hostile_workbook_content_renders_in_every_format():
         )
         for field in page.fields
     )
-    page = replace(page, title=f"{long_word} {HOSTILE['accents']}", text=f"**{long_word}** {HOSTILE['markup']}\n\n- {long_word}", fields=fields)
+    page = replace(
+        page,
+        title=f"{long_word} {HOSTILE['accents']}",
+        text=f"**{long_word}** {HOSTILE['markup']}\n\n- {long_word}",
+        fields=fields,
+    )
     chapter = replace(chapter, title=long_word, pages=(page,) + chapter.pages[1:])
     workbook = replace(workbook, title=f"{HOSTILE['html']} {long_word}", chapters=(chapter,) + workbook.chapters[1:])
     _check_all_formats(workbook, answered(workbook, HOSTILE["huge"][:5000]))

@@ -6,8 +6,18 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from export_fixtures import HOSTILE, WHEN_TEXT, answered, builtin, half_answered, mini_workbook, no_space, page_sets, squash
 
+from export_fixtures import (
+    HOSTILE,
+    WHEN_TEXT,
+    answered,
+    builtin,
+    half_answered,
+    mini_workbook,
+    no_space,
+    page_sets,
+    squash,
+)
 from safeground.export import build_document, render
 
 
@@ -45,7 +55,21 @@ def _html(document) -> tuple[str, _Page]:
 
 
 def _assert_self_contained_and_inert(html: str, page: _Page) -> None:
-    forbidden = {"script", "iframe", "object", "embed", "img", "link", "base", "form", "input", "svg", "math", "video", "audio"}
+    forbidden = {
+        "script",
+        "iframe",
+        "object",
+        "embed",
+        "img",
+        "link",
+        "base",
+        "form",
+        "input",
+        "svg",
+        "math",
+        "video",
+        "audio",
+    }
     assert not forbidden & {tag for tag, _ in page.elements}
     for tag, attrs in page.elements:
         for name in attrs:
@@ -79,7 +103,9 @@ def test_a_fully_answered_workbook(full):
     assert "☑ Safety: being respected and heard, even when we disagree" in text
     assert "☐ Security: knowing they'll stay and keep their word" in text
     assert "Answer 1 to why-now: café “quoted” — done" in text
-    assert len(page.tags("table")) == sum(1 for c in workbook.chapters for p in c.pages for f in p.fields if f.kind == "statements")
+    assert len(page.tags("table")) == sum(
+        1 for c in workbook.chapters for p in c.pages for f in p.fields if f.kind == "statements"
+    )
 
 
 def test_print_css(full):
@@ -126,7 +152,9 @@ def test_hostile_answers_are_escaped_and_inert():
 def test_invisible_characters_in_answers_are_written_out():
     # A right-to-left override would make "I do not." read backwards; zero-width characters hide.
     workbook = mini_workbook()
-    html, page = _html(build_document(workbook, answered(workbook, "I agree \u202e.ton od I\u202c zero\u200bwidth \ufeffmark")))
+    html, page = _html(
+        build_document(workbook, answered(workbook, "I agree \u202e.ton od I\u202c zero\u200bwidth \ufeffmark"))
+    )
     assert not {"\u202e", "\u202c", "\u200b", "\ufeff"} & set(html)
     assert "I agree [U+202E].ton od I[U+202C] zero[U+200B]width [U+FEFF]mark" in " ".join(page.text)
 

@@ -6,9 +6,19 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
-from export_fixtures import HOSTILE, WHEN_TEXT, answered, builtin, half_answered, mini_workbook, no_space, page_sets, squash
 from markdown_it import MarkdownIt
 
+from export_fixtures import (
+    HOSTILE,
+    WHEN_TEXT,
+    answered,
+    builtin,
+    half_answered,
+    mini_workbook,
+    no_space,
+    page_sets,
+    squash,
+)
 from safeground.export import build_document, render
 from safeground.export.markdown import escape
 
@@ -53,7 +63,9 @@ def test_a_fully_answered_workbook_renders_as_expected():
     assert html.tags.count("h1") == 1
     assert html.tags.count("h2") == workbook.page_count
     assert html.tags.count("hr") == workbook.page_count - 1
-    assert html.tags.count("table") == sum(1 for c in workbook.chapters for p in c.pages for f in p.fields if f.kind == "statements")
+    assert html.tags.count("table") == sum(
+        1 for c in workbook.chapters for p in c.pages for f in p.fields if f.kind == "statements"
+    )
     text = squash(" ".join(html.text))
     for number, page in enumerate(document.pages, start=1):
         assert squash(page.title) in text
@@ -92,11 +104,37 @@ def test_hostile_answers_render_as_plain_text():
     assert no_space(HOSTILE["huge"]) in no_space(text)
 
 
-@pytest.mark.parametrize("line", [
-    "# heading", "## two", "- item", "+ item", "* item", "1. one", "12) twelve", "> quote", "---", "***", "===",
-    "    code", "```fence", "~~~fence", "<div>html</div>", "[link](http://x)", "![img](http://x)", "**bold**",
-    "_em_", "`code`", "a | b", "&amp;", "&#65;", "trailing \\", "$math$", "~~struck~~",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "# heading",
+        "## two",
+        "- item",
+        "+ item",
+        "* item",
+        "1. one",
+        "12) twelve",
+        "> quote",
+        "---",
+        "***",
+        "===",
+        "    code",
+        "```fence",
+        "~~~fence",
+        "<div>html</div>",
+        "[link](http://x)",
+        "![img](http://x)",
+        "**bold**",
+        "_em_",
+        "`code`",
+        "a | b",
+        "&amp;",
+        "&#65;",
+        "trailing \\",
+        "$math$",
+        "~~struck~~",
+    ],
+)
 def test_escaped_lines_render_exactly_as_typed(line):
     html = _rendered(f"Before.\n\n{escape(line)}\n\nAfter.")
     assert html.tags == ["p", "p", "p"], (line, escape(line), html.tags)
@@ -107,7 +145,9 @@ def test_escaped_lines_render_exactly_as_typed(line):
 def test_invisible_characters_in_answers_are_written_out():
     # A right-to-left override would make "I do not." read backwards; zero-width characters hide.
     workbook = mini_workbook()
-    markdown = _markdown(build_document(workbook, answered(workbook, "I agree \u202e.ton od I\u202c zero\u200bwidth \ufeffmark")))
+    markdown = _markdown(
+        build_document(workbook, answered(workbook, "I agree \u202e.ton od I\u202c zero\u200bwidth \ufeffmark"))
+    )
     assert not {"\u202e", "\u202c", "\u200b", "\ufeff"} & set(markdown)
     text = " ".join(_rendered(markdown).text)
     assert "I agree [U+202E].ton od I[U+202C] zero[U+200B]width [U+FEFF]mark" in text

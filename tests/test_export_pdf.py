@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from export_fixtures import (
     HOSTILE,
     WHEN_TEXT,
@@ -23,7 +24,6 @@ from export_fixtures import (
     sample_answer,
     squash,
 )
-
 from safeground.export import build_document, export_to_file, render
 from safeground.export.fonts import FontChoice, find_fonts
 from safeground.export.pdf import PLACEHOLDER, render_pdf
@@ -177,7 +177,7 @@ def test_emoji_are_drawn_or_replaced_and_reported(monkeypatch):
     fonts = _unicode_font()
     assert fonts.emoji is None
     workbook = mini_workbook()
-    document = build_document(workbook, answered(workbook, "thumbs \U0001F44D up \U0001FAE0 melt"))
+    document = build_document(workbook, answered(workbook, "thumbs \U0001f44d up \U0001fae0 melt"))
     data, warnings = render_pdf(document, fonts)
     text = "\n".join(_page_texts(data))
     assert f"thumbs {PLACEHOLDER} up {PLACEHOLDER} melt" in text
@@ -190,9 +190,9 @@ def test_color_emoji_when_the_font_is_installed():
     if fonts.emoji is None:
         pytest.skip("Noto Color Emoji is not installed here (optional: fonts-noto-color-emoji)")
     workbook = mini_workbook()
-    data, warnings = render_pdf(build_document(workbook, answered(workbook, "thumbs \U0001F44D up")), fonts)
+    data, warnings = render_pdf(build_document(workbook, answered(workbook, "thumbs \U0001f44d up")), fonts)
     assert warnings == []
-    assert "thumbs \U0001F44D up" in "\n".join(_page_texts(data))
+    assert "thumbs \U0001f44d up" in "\n".join(_page_texts(data))
 
 
 def test_without_a_unicode_font_helvetica_is_used_with_a_warning(monkeypatch):

@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import pytest
-from export_fixtures import HOSTILE, WHEN_TEXT, answered, builtin, half_answered, mini_workbook, no_space, page_sets, sample_answer, squash
 
+from export_fixtures import (
+    HOSTILE,
+    WHEN_TEXT,
+    answered,
+    builtin,
+    half_answered,
+    mini_workbook,
+    no_space,
+    page_sets,
+    sample_answer,
+    squash,
+)
 from safeground.export import build_document, render
 from safeground.export.text import text_width, wrap
 
@@ -113,7 +124,9 @@ def test_wrapping_counts_columns_and_breaks_long_words():
 def test_invisible_characters_in_answers_are_written_out():
     # A right-to-left override would make "I do not." read backwards; zero-width characters hide.
     workbook = mini_workbook()
-    text = _text(build_document(workbook, answered(workbook, "I agree \u202e.ton od I\u202c zero\u200bwidth \ufeffmark")))
+    text = _text(
+        build_document(workbook, answered(workbook, "I agree \u202e.ton od I\u202c zero\u200bwidth \ufeffmark"))
+    )
     assert "I agree [U+202E].ton od I[U+202C] zero[U+200B]width [U+FEFF]mark" in text
     assert not {"\u202e", "\u202c", "\u200b", "\ufeff"} & set(text)
 

@@ -30,7 +30,6 @@ from app_support import KINDS_WORKBOOK, make_app, open_page, settle
 from safeground import cli
 from safeground.autosave import BackgroundSaver
 from safeground.loader import load_workbook
-from safeground.progress import Progress
 from safeground.storage import HandEditKept, ProgressFileError, ProgressStore, StorageError
 
 SIZE = (100, 30)
@@ -265,9 +264,22 @@ def made_with_sudo():
 
 def _as_nobody(nobody, what: str, data_dir: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-c", _AS_NOBODY, str(nobody.pw_uid), str(nobody.pw_gid), what,
-         "--workbook", str(KINDS_WORKBOOK), "--data-dir", str(data_dir), *args],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-c",
+            _AS_NOBODY,
+            str(nobody.pw_uid),
+            str(nobody.pw_gid),
+            what,
+            "--workbook",
+            str(KINDS_WORKBOOK),
+            "--data-dir",
+            str(data_dir),
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={**os.environ, "HOME": str(data_dir.parent), "SAFEGROUND_DATA_DIR": str(data_dir)},
     )
 
@@ -396,5 +408,7 @@ async def test_the_app_keeps_a_hand_edit_and_says_where(tmp_path):
         copies = sorted(path.parent.glob("kinds.edited-*.toml"))
         assert len(copies) == 1 and copies[0].read_bytes() == hand_edit
         notices = [n.message for n in app._notifications]
-        assert any(copies[0].name in message and "changed outside Safe Ground" in message for message in notices), notices
+        assert any(copies[0].name in message and "changed outside Safe Ground" in message for message in notices), (
+            notices
+        )
     assert b'name = "Sam!"' in path.read_bytes()

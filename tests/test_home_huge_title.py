@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from app_support import make_app
-
 from safeground.loader import load_workbook
 
 #: Nearly two million characters (the loader takes files up to 2 MB): the size of title that took

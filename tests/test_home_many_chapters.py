@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from app_support import make_app, settle
-
 from safeground.loader import load_workbook
 from safeground.progress import Progress
 from safeground.storage import ProgressStore

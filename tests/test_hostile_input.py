@@ -34,7 +34,7 @@ HOSTILE = (
     "ctl \x01\x02\x03\x07\x08\x7f\x9b esc \x1b[31mred\x1b[0m \x1b[2J \x1b]0;title\x07 \x1b]8;;http://x\x1b\\link "
     "nul \x00 tab \t emoji 💛👩‍👩‍👧🏳️‍🌈 combining e\u0301 n\u0303 a\u0308\u0304\u0323 zalgo "
     "Z\u0351\u0352\u0353\u0354\u0355 rtl שלום عربي \u202eevil\u202c \u2066iso\u2069 zero\u200bwidth "
-    "markup [bold]x[/] [link=x]y[/link] {curly} % quotes \"'\"\"\" backslash \\n \\u0000 end"
+    'markup [bold]x[/] [link=x]y[/link] {curly} % quotes "\'""" backslash \\n \\u0000 end'
 )
 #: The same with paragraphs, for the long answer.
 HOSTILE_PARAGRAPHS = HOSTILE + "\n\nsecond paragraph\n" + HOSTILE[::-1] + "\n"
@@ -268,7 +268,8 @@ def test_a_paste_cannot_delete_text_or_quit(terminal_app):
 
 
 def test_the_paste_filter_keeps_markers_and_text_however_the_input_is_split():
-    from hypothesis import given, settings, strategies as st
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
 
     from safeground.terminal_input import PASTE_END, PASTE_START, PasteFilter
 
@@ -280,7 +281,7 @@ def test_the_paste_filter_keeps_markers_and_text_however_the_input_is_split():
     @given(st.lists(st.integers(0, len(stream)), max_size=8))
     def split_anywhere(cuts):
         cuts = sorted(set(cuts))
-        pieces = [stream[a:b] for a, b in zip([0, *cuts], [*cuts, len(stream)])]
+        pieces = [stream[a:b] for a, b in zip([0, *cuts], [*cuts, len(stream)], strict=True)]
         paste_filter = PasteFilter()
         assert "".join(paste_filter(piece) for piece in pieces) == whole
 
@@ -293,7 +294,9 @@ _CONTROLS = "".join(chr(c) for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)] if 
 
 
 @posix_only
-@pytest.mark.parametrize("page, field, listed", [("text", "name", False), ("long-text", "story", False), ("list", "appreciations", True)])
+@pytest.mark.parametrize(
+    "page, field, listed", [("text", "name", False), ("long-text", "story", False), ("list", "appreciations", True)]
+)
 def test_answers_holding_control_codes_are_shown_not_obeyed(tmp_path, page, field, listed):
     """A progress file edited by hand (or pasted into) may hold terminal commands. They used to be
     drawn as they were: ESC [2J cleared the screen, ESC ]0; retitled the window. Now each control

@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from conftest import MINI_WORKBOOK_DIR, write_workbook
 from safeground.content import FIELD_KINDS
 from safeground.kinds import COMMON_KEYS, KINDS
-from safeground.untrusted import CONTROL
 from safeground.loader import (
     ID_PATTERN,
     Problem,
@@ -25,6 +24,7 @@ from safeground.loader import (
     check_workbook,
     load_workbook,
 )
+from safeground.untrusted import CONTROL
 
 # -- the built-in workbook ------------------------------------------------------------------------
 
@@ -210,7 +210,8 @@ def test_unknown_key_in_an_inline_option_points_at_its_line(tmp_path):
 def test_options_written_on_one_line_point_at_the_key(tmp_path):
     folder = _copy_mini(tmp_path)
     text = _edit(
-        folder, "01-first.toml",
+        folder,
+        "01-first.toml",
         'options = [\n  {id = "warm", label = "Warm"},\n  {id = "loose", label = "Loose"},\n  {id = "tight", label = "Tight"},\n]',
         'options = [{id = "warm", label = "Warm"}, {id = "warm", label = "Loose"}]',
     )
@@ -304,11 +305,23 @@ def test_id_that_is_not_text(tmp_path):
         ('prompt = "A name?"', "prompt = 2026-01-01", "'prompt' must be text in quotes, not a date or time"),
         ("required = false", 'required = "no"', "'required' must be true or false, not text"),
         ("required = false", "required = 0", "'required' must be true or false, not a number"),
-        ("min = 1\nmax = 5\nmin_label = \"Far\"", "min = 1.5\nmax = 5\nmin_label = \"Far\"", "'min' must be a whole number, not a decimal number"),
-        ("min = 1\nmax = 5\nmin_label = \"Far\"", "min = true\nmax = 5\nmin_label = \"Far\"", "'min' must be a whole number, not true/false"),
-        ('min_label = "Far"', "min_label = {text = \"Far\"}", "'min_label' must be text in quotes, not a table"),
+        (
+            'min = 1\nmax = 5\nmin_label = "Far"',
+            'min = 1.5\nmax = 5\nmin_label = "Far"',
+            "'min' must be a whole number, not a decimal number",
+        ),
+        (
+            'min = 1\nmax = 5\nmin_label = "Far"',
+            'min = true\nmax = 5\nmin_label = "Far"',
+            "'min' must be a whole number, not true/false",
+        ),
+        ('min_label = "Far"', 'min_label = {text = "Far"}', "'min_label' must be text in quotes, not a table"),
         ('support = ["unsafe"]', 'support = "unsafe"', "'support' must be a list of option ids"),
-        ("options = [\n  {id = \"warm\"", "options = \"warm\"\nold = [\n  {id = \"warm\"", "'options' must be a list of tables (options), not text"),
+        (
+            'options = [\n  {id = "warm"',
+            'options = "warm"\nold = [\n  {id = "warm"',
+            "'options' must be a list of tables (options), not text",
+        ),
     ],
 )
 def test_wrong_types(tmp_path, old, new, expected):
@@ -327,12 +340,21 @@ def test_wrong_types_for_pages_and_chapters(tmp_path):
     problems = _problems(folder)
     assert any("chapters must be a list of chapter ids" in p.message for p in problems)
     folder = _copy_mini(tmp_path / "two")
-    (folder / "02-second.toml").write_text('id = "second"\ntitle = "T"\nsummary = "S"\npages = "lots"\n', encoding="utf-8")
+    (folder / "02-second.toml").write_text(
+        'id = "second"\ntitle = "T"\nsummary = "S"\npages = "lots"\n', encoding="utf-8"
+    )
     problem = _only(_problems(folder))
     assert "'pages' must be a list of tables" in problem.message
 
 
-@pytest.mark.parametrize(("kind", "hint"), [("checkbox", "use one of text, long_text"), ("long-text", "did you mean 'long_text'?"), ("scales", "did you mean 'scale'?")])
+@pytest.mark.parametrize(
+    ("kind", "hint"),
+    [
+        ("checkbox", "use one of text, long_text"),
+        ("long-text", "did you mean 'long_text'?"),
+        ("scales", "did you mean 'scale'?"),
+    ],
+)
 def test_unknown_kind(tmp_path, kind, hint):
     folder = _copy_mini(tmp_path)
     text = _edit(folder, "01-first.toml", 'kind = "checklist"', f'kind = "{kind}"')
@@ -355,9 +377,21 @@ def test_missing_kind_and_a_kind_that_is_not_text(tmp_path):
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ('options = [\n  {id = "warm", label = "Warm"},\n  {id = "loose", label = "Loose"},\n  {id = "tight", label = "Tight"},\n]', "options = []", "'options' is empty: add at least one option"),
-        ('statements = [\n  {id = "heard", label = "I feel heard"},\n  {id = "respected", label = "I feel respected"},\n]', "statements = []", "'statements' is empty: add at least one statement"),
-        ('  {id = "tense", label = "Tense"},\n  {id = "unsafe", label = "Unsafe"},\n', "", "a choice needs at least 2 options"),
+        (
+            'options = [\n  {id = "warm", label = "Warm"},\n  {id = "loose", label = "Loose"},\n  {id = "tight", label = "Tight"},\n]',
+            "options = []",
+            "'options' is empty: add at least one option",
+        ),
+        (
+            'statements = [\n  {id = "heard", label = "I feel heard"},\n  {id = "respected", label = "I feel respected"},\n]',
+            "statements = []",
+            "'statements' is empty: add at least one statement",
+        ),
+        (
+            '  {id = "tense", label = "Tense"},\n  {id = "unsafe", label = "Unsafe"},\n',
+            "",
+            "a choice needs at least 2 options",
+        ),
     ],
 )
 def test_empty_option_lists(tmp_path, old, new, expected):
@@ -371,7 +405,12 @@ def test_empty_option_lists(tmp_path, old, new, expected):
 
 def test_missing_options(tmp_path):
     folder = _copy_mini(tmp_path)
-    _edit(folder, "01-first.toml", 'options = [\n  {id = "warm", label = "Warm"},\n  {id = "loose", label = "Loose"},\n  {id = "tight", label = "Tight"},\n]\n', "")
+    _edit(
+        folder,
+        "01-first.toml",
+        'options = [\n  {id = "warm", label = "Warm"},\n  {id = "loose", label = "Loose"},\n  {id = "tight", label = "Tight"},\n]\n',
+        "",
+    )
     problem = _only(_problems(folder))
     assert problem.message == "missing 'options': add at least one option"
 
@@ -379,7 +418,9 @@ def test_missing_options(tmp_path):
 @pytest.mark.parametrize(("low", "high"), [(5, 5), (5, 1), (0, -3)])
 def test_min_must_be_less_than_max(tmp_path, low, high):
     folder = _copy_mini(tmp_path)
-    text = _edit(folder, "01-first.toml", 'min = 1\nmax = 5\nmin_label = "Far"', f'min = {low}\nmax = {high}\nmin_label = "Far"')
+    text = _edit(
+        folder, "01-first.toml", 'min = 1\nmax = 5\nmin_label = "Far"', f'min = {low}\nmax = {high}\nmin_label = "Far"'
+    )
     problem = _only(_problems(folder))
     assert problem.message == f"'min' must be less than 'max' (found min = {low}, max = {high})"
     assert problem.line == _line_of(text, f"min = {low}\nmax = {high}")
@@ -396,12 +437,14 @@ def test_missing_scale_bounds_and_labels(tmp_path):
     folder = _copy_mini(tmp_path)
     _edit(folder, "01-first.toml", 'min = 1\nmax = 5\nmin_label = "Far"\nmax_label = "Close"\n', "")
     messages = sorted(p.message for p in _problems(folder))
-    assert messages == sorted([
-        "missing 'min': add min = <a whole number>",
-        "missing 'max': add max = <a whole number>",
-        "missing 'min_label': add min_label = \"...\"",
-        "missing 'max_label': add max_label = \"...\"",
-    ])
+    assert messages == sorted(
+        [
+            "missing 'min': add min = <a whole number>",
+            "missing 'max': add max = <a whole number>",
+            "missing 'min_label': add min_label = \"...\"",
+            "missing 'max_label': add max_label = \"...\"",
+        ]
+    )
 
 
 def test_chapter_listed_but_missing(tmp_path):
@@ -420,14 +463,17 @@ def test_chapter_file_not_listed(tmp_path):
     problem = _only(_problems(folder))
     assert problem.file == folder / "02-second.toml"
     assert problem.line == 1
-    assert problem.message == 'chapter "second" is not listed in workbook.toml: add it to chapters, or move the file out of this folder'
+    assert (
+        problem.message
+        == 'chapter "second" is not listed in workbook.toml: add it to chapters, or move the file out of this folder'
+    )
 
 
 def test_support_option_that_does_not_exist(tmp_path):
     folder = _copy_mini(tmp_path)
     text = _edit(folder, "01-first.toml", 'support = ["unsafe"]', 'support = ["unsafe", "danger"]')
     problem = _only(_problems(folder))
-    assert problem.message == "support lists \"danger\", which is not one of this field's option ids"
+    assert problem.message == 'support lists "danger", which is not one of this field\'s option ids'
     assert problem.line == _line_of(text, "support =")
     assert problem.where == 'pages[2].fields[1] (id "mood")'
 
@@ -453,7 +499,7 @@ def test_invalid_toml_names_the_line(tmp_path):
 
 def test_non_utf8_file(tmp_path):
     folder = _copy_mini(tmp_path)
-    (folder / "02-second.toml").write_bytes('id = "second"\ntitle = "Caf'.encode() + b"\xe9\"\n")
+    (folder / "02-second.toml").write_bytes(b'id = "second"\ntitle = "Caf' + b'\xe9"\n')
     problems = _problems(folder)
     problem = next(p for p in problems if p.file.name == "02-second.toml")
     assert problem.line == 2
@@ -505,7 +551,7 @@ def test_problem_text_reads_file_line_where_message(tmp_path):
     text = _edit(folder, "01-first.toml", 'kind = "checklist"', 'kind = "checkbox"')
     problem = _only(_problems(folder))
     line = _line_of(text, 'kind = "checkbox"')
-    assert str(problem) == f"{folder / '01-first.toml'}:{line}: pages[2].fields[2] (id \"signs\"): {problem.message}"
+    assert str(problem) == f'{folder / "01-first.toml"}:{line}: pages[2].fields[2] (id "signs"): {problem.message}'
     assert str(Problem(Path("w.toml"), None, "", "is missing")) == "w.toml: is missing"
 
 
@@ -529,16 +575,43 @@ def test_every_problem_is_reported_at_once(tmp_path):
 _MINI_FILES = {p.name: p.read_text(encoding="utf-8") for p in sorted(MINI_WORKBOOK_DIR.glob("*.toml"))}
 _MINI_FILES["support.toml"] = (builtin_workbook_dir() / "support.toml").read_text(encoding="utf-8")
 _KNOWN_KEYS = sorted(
-    {"id", "title", "version", "description", "chapters", "summary", "intro", "pages", "text", "fields", "label",
-     "options", "statements", "support", "resources", "name", "contact", "about", "url", "emergency", "region_note"}
-    | COMMON_KEYS | set().union(*(rules.keys for rules in KINDS.values()))
+    {
+        "id",
+        "title",
+        "version",
+        "description",
+        "chapters",
+        "summary",
+        "intro",
+        "pages",
+        "text",
+        "fields",
+        "label",
+        "options",
+        "statements",
+        "support",
+        "resources",
+        "name",
+        "contact",
+        "about",
+        "url",
+        "emergency",
+        "region_note",
+    }
+    | COMMON_KEYS
+    | set().union(*(rules.keys for rules in KINDS.values()))
 )
 
 _keys = st.sampled_from(_KNOWN_KEYS) | st.text(max_size=6)
 _scalars = (
-    st.none() | st.booleans() | st.integers(min_value=-(2**63), max_value=2**63 - 1) | st.floats()
-    | st.text(max_size=12) | st.sampled_from(list(FIELD_KINDS) + ["first", "second", "calm", "unsafe"])
-    | st.dates() | st.datetimes()
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**63), max_value=2**63 - 1)
+    | st.floats()
+    | st.text(max_size=12)
+    | st.sampled_from(list(FIELD_KINDS) + ["first", "second", "calm", "unsafe"])
+    | st.dates()
+    | st.datetimes()
 )
 _values = st.recursive(
     _scalars,
@@ -587,7 +660,7 @@ def _mutate(document: dict, data: st.DataObject) -> dict:
 
 _CONTENT = st.one_of(
     st.binary(max_size=200).map(lambda b: ("bytes", b)),
-    st.text(alphabet='[]{}="\'\n #.,-_0123abcdikmnoprstxy\\', max_size=200).map(lambda t: ("text", t)),
+    st.text(alphabet="[]{}=\"'\n #.,-_0123abcdikmnoprstxy\\", max_size=200).map(lambda t: ("text", t)),
     st.dictionaries(_keys, _values, max_size=6).map(lambda d: ("toml", d)),
     st.just(("mutate", None)),
 )
@@ -629,7 +702,6 @@ def test_a_valid_document_written_by_tomli_w_still_passes():
     with tempfile.TemporaryDirectory() as temp:
         files = {name: _toml_document(tomllib.loads(text)) for name, text in _MINI_FILES.items()}
         assert check_workbook(write_workbook(Path(temp), files))[1] == []
-
 
 
 def test_a_file_cut_short_names_its_last_line(tmp_path):
@@ -727,7 +799,8 @@ def test_prose_may_hold_line_breaks_and_tabs_but_titles_may_not(tmp_path):
     text = _edit(folder, "01-first.toml", 'prompt = "A name?"', 'prompt = "A\\tname?"')
     first, second = _problems(folder)
     assert (first.line, first.message) == (
-        _line_of(text, 'prompt = "A'), "'prompt' holds a tab (U+0009) at character 2: this text is shown on one line, so take it out"
+        _line_of(text, 'prompt = "A'),
+        "'prompt' holds a tab (U+0009) at character 2: this text is shown on one line, so take it out",
     )
     assert second.line == _line_of(text, 'title = """Two')
     assert second.message.startswith("'title' holds a line break (U+000A) at character 4")
@@ -735,7 +808,12 @@ def test_prose_may_hold_line_breaks_and_tabs_but_titles_may_not(tmp_path):
 
 def test_prose_may_not_hold_other_control_characters(tmp_path):
     folder = _copy_mini(tmp_path)
-    text = _edit(folder, "01-first.toml", 'text = "A page of words."', 'text = """\nA page\n\u0085of \\u001b]8;;x\\u001b\\\\words."""')
+    text = _edit(
+        folder,
+        "01-first.toml",
+        'text = "A page of words."',
+        'text = """\nA page\n\u0085of \\u001b]8;;x\\u001b\\\\words."""',
+    )
     problem = _only(_problems(folder))
     assert problem.line == _line_of(text, 'text = """')
     assert problem.message.startswith("'text' holds a control character (U+0085)")

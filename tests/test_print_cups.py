@@ -20,8 +20,8 @@ import uuid
 from pathlib import Path
 
 import pytest
-from export_fixtures import answer_page, builtin, no_space, pdf_text_poppler, pdf_text_pypdf, squash, write_progress
 
+from export_fixtures import answer_page, builtin, no_space, pdf_text_poppler, pdf_text_pypdf, squash, write_progress
 from safeground.progress import Progress
 
 PRINTER_ENV = "SAFEGROUND_TEST_PRINTER"
@@ -34,15 +34,18 @@ def _in_ci() -> bool:
 
 
 def _lpstat(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["lpstat", *args], capture_output=True, text=True, timeout=15,
-                          env={**os.environ, "LC_ALL": "C"}, check=False)
+    return subprocess.run(
+        ["lpstat", *args], capture_output=True, text=True, timeout=15, env={**os.environ, "LC_ALL": "C"}, check=False
+    )
 
 
 def _why_cups_cannot_run() -> str | None:
     printer = os.environ.get(PRINTER_ENV, "").strip()
     if not printer:
-        return (f"${PRINTER_ENV} is not set: run '.ci/cups-setup.sh' (Debian, as root) to start CUPS with a "
-                f"cups-pdf queue, then set {PRINTER_ENV}=SafeGroundPDF")
+        return (
+            f"${PRINTER_ENV} is not set: run '.ci/cups-setup.sh' (Debian, as root) to start CUPS with a "
+            f"cups-pdf queue, then set {PRINTER_ENV}=SafeGroundPDF"
+        )
     for tool in ("lp", "lpstat"):
         if not shutil.which(tool):
             return f"'{tool}' is not installed (Debian: cups-client)"
@@ -78,8 +81,11 @@ def _output_folders() -> list[Path]:
                 folders.append(Path(out))
     except OSError:
         pass
-    folders += [Path(user.pw_dir) / "PDF", Path("/var/spool/cups-pdf") / user.pw_name,
-                Path("/var/spool/cups-pdf/ANONYMOUS")]
+    folders += [
+        Path(user.pw_dir) / "PDF",
+        Path("/var/spool/cups-pdf") / user.pw_name,
+        Path("/var/spool/cups-pdf/ANONYMOUS"),
+    ]
     return list(dict.fromkeys(folders))
 
 
@@ -104,8 +110,10 @@ def _wait_for_pdf(job_number: str, since: float) -> Path:
         log = "\n".join(Path("/var/log/cups/error_log").read_text(errors="replace").splitlines()[-15:])
     except OSError:
         pass
-    pytest.fail(f"no PDF for job {job_number} within {WAIT_SECONDS} s in {', '.join(map(str, folders))}.\n"
-                f"lpstat -W all -o:\n{jobs}\nCUPS error_log (tail):\n{log}")
+    pytest.fail(
+        f"no PDF for job {job_number} within {WAIT_SECONDS} s in {', '.join(map(str, folders))}.\n"
+        f"lpstat -W all -o:\n{jobs}\nCUPS error_log (tail):\n{log}"
+    )
 
 
 def test_print_round_trip_through_cups_pdf(cups_printer, tmp_path):
@@ -125,11 +133,17 @@ def test_print_round_trip_through_cups_pdf(cups_printer, tmp_path):
     since = time.time()
     result = subprocess.run(
         [sys.executable, "-m", "safeground", "--data-dir", str(data_dir), "print", "--printer", cups_printer],
-        capture_output=True, text=True, timeout=120, check=False, env={**os.environ, "TMPDIR": str(temp)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "TMPDIR": str(temp)},
     )
     assert result.returncode == 0, result.stderr
     assert list(temp.iterdir()) == [], "the private PDF is gone once CUPS has it"
-    match = re.match(rf"Sent to printer {re.escape(cups_printer)} as job ({re.escape(cups_printer)}-(\d+)) ", result.stdout)
+    match = re.match(
+        rf"Sent to printer {re.escape(cups_printer)} as job ({re.escape(cups_printer)}-(\d+)) ", result.stdout
+    )
     assert match, result.stdout
 
     pdf = _wait_for_pdf(match.group(2), since)

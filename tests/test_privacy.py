@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import stat
 import subprocess
 import sys
@@ -58,13 +57,16 @@ def test_everything_is_private_under_an_open_umask(tmp_path):
         for _ in range(2):  # two saves, so there is a .bak
             before = progress.read_bytes()
             app.write("\x1b[B" + ENTER)  # Down, Enter: choose an option (saved at once)
-            _wait(lambda: progress.read_bytes() != before, what="a save")
+            _wait(lambda before=before: progress.read_bytes() != before, what="a save")
         assert progress.with_name("safe-ground.toml.bak").exists()
         app.write("\x11")  # Ctrl+Q
         assert app.wait() == 0
     moved = subprocess.run(
         [sys.executable, "-m", "safeground", "--data-dir", str(data_dir), "start-fresh", "--force"],
-        capture_output=True, text=True, umask=0o000, timeout=60,
+        capture_output=True,
+        text=True,
+        umask=0o000,
+        timeout=60,
     )
     assert moved.returncode == 0, moved.stderr
     files = sorted(p.name for p in profile.iterdir())
@@ -111,9 +113,14 @@ def test_nothing_of_the_answers_is_written_outside_the_data_folder(tmp_path, lea
     data_dir = welcomed_data_dir(tmp_path / "data")
     _progress_path(data_dir).write_text(SEED, encoding="utf-8")
     env = child_env(
-        data_dir, HOME=str(home), TMPDIR=str(temp), XDG_CONFIG_HOME=str(home / ".config"),
-        XDG_CACHE_HOME=str(home / ".cache"), XDG_DATA_HOME=str(home / ".local/share"),
-        XDG_STATE_HOME=str(home / ".local/state"), XDG_RUNTIME_DIR=str(temp / "run"),
+        data_dir,
+        HOME=str(home),
+        TMPDIR=str(temp),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        XDG_DATA_HOME=str(home / ".local/share"),
+        XDG_STATE_HOME=str(home / ".local/state"),
+        XDG_RUNTIME_DIR=str(temp / "run"),
     )
     app = PtyApp(data_dir, env=env)
     try:
@@ -126,7 +133,9 @@ def test_nothing_of_the_answers_is_written_outside_the_data_folder(tmp_path, lea
     finally:
         app.close()
     assert marker in _answer(_progress_path(data_dir)), "it was saved, in the data folder"
-    assert _files_under(home) == [] and _files_under(temp) == [] and _files_under(work) == [], "nothing else was written"
+    assert _files_under(home) == [] and _files_under(temp) == [] and _files_under(work) == [], (
+        "nothing else was written"
+    )
     places = [tmp_path, Path("/tmp"), Path("/var/tmp"), Path("/dev/shm")]
     assert _holding([p for p in places if p.exists()], marker.encode(), started, data_dir) == []
 
@@ -150,7 +159,9 @@ class Tmux:
             raise
 
     def tmux(self, *args: str) -> str:
-        result = subprocess.run(["tmux", "-S", str(self.socket), *args], capture_output=True, text=True, env=self.env, timeout=WAIT)
+        result = subprocess.run(
+            ["tmux", "-S", str(self.socket), *args], capture_output=True, text=True, env=self.env, timeout=WAIT
+        )
         if result.returncode != 0:
             raise AssertionError(f"tmux {args[0]} failed: {result.stderr}")
         return result.stdout

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from safeground.loader import load_workbook
 from safeground.progress import FORMAT_VERSION, Position, Progress, ProgressFormatError
 from safeground.storage import ProgressStore
 
-WHEN = datetime(2026, 1, 31, 20, 15, tzinfo=timezone.utc)
+WHEN = datetime(2026, 1, 31, 20, 15, tzinfo=UTC)
 
 
 def _store(data_dir: Path, workbook, profile: str = "default") -> ProgressStore:
@@ -35,13 +35,13 @@ TRICKY_TEXTS = [
     "Ünïcödé — “quotes” ‘single’ «guillemets» 日本語 עברית",
     "emoji 😀👩‍❤️‍👨🏳️‍🌈 and a skin tone 👍🏽",
     "line one\nline two\n\nafter a blank line\n",
-    'double "quotes" and """three of them""" and \'single\' and \'\'\'three\'\'\'',
+    "double \"quotes\" and \"\"\"three of them\"\"\" and 'single' and '''three'''",
     "back\\slash, \\n not a newline, C:\\Users\\me, trailing \\",
     "tab\there, bell\a, escape\x1b[0m, nul\x00, delete\x7f, form\x0cfeed, vertical\x0btab",
     "a lone carriage return\rin the middle",
     "ends with a carriage return\r",
     "line separator\u2028and paragraph separator\u2029and next line\x85",
-    "# not a comment\n[not.a.table]\nkey = \"not a key\"\n",
+    '# not a comment\n[not.a.table]\nkey = "not a key"\n',
     "   leading and trailing spaces   ",
     "zero\u200bwidth and bidi \u202eoverride\u202c",
     "x" * 100_000,
@@ -146,7 +146,7 @@ def _answer_sets(draw):
                 answers[(chapter.id, page.id, field.id)] = value
     # Answers the workbook does not know (orphans) are kept whatever they hold.
     orphan_values = st.recursive(
-        st.booleans() | st.integers(-(2**63), 2**63 - 1) | _texts() | st.datetimes(timezones=st.none() | st.just(timezone.utc)),
+        st.booleans() | st.integers(-(2**63), 2**63 - 1) | _texts() | st.datetimes(timezones=st.none() | st.just(UTC)),
         lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_texts(), inner, max_size=3),
         max_leaves=6,
     )
@@ -165,7 +165,7 @@ def test_any_answers_round_trip(tmp_path, answers):
     store = ProgressStore(tmp_path / "data", "default", workbook.id)
     store.save(progress)
     loaded = store.load(workbook)
-    for (chapter, page, field), value in answers.items():
+    for chapter, page, field in answers:
         expected = progress.get(chapter, page, field)  # set() drops empty values
         assert loaded.get(chapter, page, field) == expected
     assert loaded.answers == progress.answers
@@ -224,7 +224,7 @@ def test_a_hand_written_file_loads(data_dir, mini_workbook):
     assert progress.get("first", "picks", "signs") == ["warm", "loose"]
     assert progress.get("first", "numbers", "ratings") == {"heard": 3, "respected": 5}
     assert progress.get("second", "items", "things") == ["listens", "makes tea"]
-    assert progress.completed_on("first", "words") == datetime(2026, 1, 30, 20, 0, tzinfo=timezone.utc)
+    assert progress.completed_on("first", "words") == datetime(2026, 1, 30, 20, 0, tzinfo=UTC)
     assert [c.done for c in map(progress.chapter_progress, mini_workbook.chapters)] == [3, 1]
     assert progress.orphans(mini_workbook) == []
     # Saving it again keeps every answer (comments are not kept: the file is rewritten).
@@ -247,9 +247,14 @@ def test_a_minimal_hand_written_file_loads(data_dir, mini_workbook):
 
 
 def _document(**changes) -> dict:
-    document = {"format": 1, "workbook": "mini", "workbook_version": "2.0", "updated": WHEN,
-                "position": {"chapter": "first", "page": "words", "field": "name"},
-                "answers": {"first": {"words": {"name": "Sam"}}}}
+    document = {
+        "format": 1,
+        "workbook": "mini",
+        "workbook_version": "2.0",
+        "updated": WHEN,
+        "position": {"chapter": "first", "page": "words", "field": "name"},
+        "answers": {"first": {"words": {"name": "Sam"}}},
+    }
     document.update(changes)
     return {k: v for k, v in document.items() if v is not None}
 
@@ -454,11 +459,11 @@ def test_clearing_the_last_answer_leaves_no_empty_tables(mini_workbook):
 
 def test_completed_dates_default_to_now(mini_workbook):
     progress = Progress(mini_workbook.id)
-    before = datetime.now(timezone.utc).replace(microsecond=0)
+    before = datetime.now(UTC).replace(microsecond=0)
     progress.set(mini_workbook, "first", "words", "name", "Sam")
     stamp = progress.completed_on("first", "words")
     assert stamp.tzinfo is not None
-    assert before <= stamp <= datetime.now(timezone.utc)
+    assert before <= stamp <= datetime.now(UTC)
 
 
 # -- where to resume -------------------------------------------------------------------------------
@@ -491,9 +496,13 @@ def test_resume_falls_back_to_the_first_incomplete_page(mini_workbook):
 def test_resume_when_everything_is_done_goes_to_the_first_page(mini_workbook):
     progress = Progress(mini_workbook.id)
     for chapter, page, field, value in [
-        ("first", "words", "name", "Sam"), ("first", "picks", "mood", "calm"), ("first", "picks", "signs", ["warm"]),
-        ("first", "numbers", "closeness", 3), ("first", "numbers", "ratings", {"heard": 1, "respected": 1}),
-        ("second", "items", "things", ["a", "b"]), ("second", "optional", "note", "n"),
+        ("first", "words", "name", "Sam"),
+        ("first", "picks", "mood", "calm"),
+        ("first", "picks", "signs", ["warm"]),
+        ("first", "numbers", "closeness", 3),
+        ("first", "numbers", "ratings", {"heard": 1, "respected": 1}),
+        ("second", "items", "things", ["a", "b"]),
+        ("second", "optional", "note", "n"),
     ]:
         progress.set(mini_workbook, chapter, page, field, value)
     assert progress.overall_fraction(mini_workbook) == 1
@@ -506,15 +515,17 @@ def test_resume_when_everything_is_done_goes_to_the_first_page(mini_workbook):
 
 
 def _orphan_document() -> dict:
-    return _document(answers={
-        "zeroth": {"intro": {"hope": "to feel calmer"}},
-        "first": {
-            "words": {"name": "Sam", "nickname": "S"},
-            "old-page": {"thought": ["a", "b"]},
-            "picks": {"mood": "furious", "signs": ["warm", "sweaty"]},
-            "numbers": {"closeness": 9, "ratings": {"heard": 3, "safe": 4}},
-        },
-    })
+    return _document(
+        answers={
+            "zeroth": {"intro": {"hope": "to feel calmer"}},
+            "first": {
+                "words": {"name": "Sam", "nickname": "S"},
+                "old-page": {"thought": ["a", "b"]},
+                "picks": {"mood": "furious", "signs": ["warm", "sweaty"]},
+                "numbers": {"closeness": 9, "ratings": {"heard": 3, "safe": 4}},
+            },
+        }
+    )
 
 
 def test_orphans_are_reported_with_a_reason(mini_workbook):
@@ -583,4 +594,6 @@ def test_renaming_content_orphans_answers_and_keeps_them(data_dir, mini_dir):
     assert kept.get("second", "items", "things") == ["a", "b"]
     assert kept.get("first", "your-words", "name") == "Sam, new page"
     # ... and renaming back brings them home.
-    assert {(o.chapter, o.page, o.field) for o in store.load(before).orphans(before)} == {("first", "your-words", "name")}
+    assert {(o.chapter, o.page, o.field) for o in store.load(before).orphans(before)} == {
+        ("first", "your-words", "name")
+    }

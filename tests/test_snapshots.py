@@ -7,7 +7,7 @@ look at the new SVGs (docs/development.md says how) before committing them.
 from __future__ import annotations
 
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from safeground.progress import Progress
 from safeground.storage import ProgressStore
 
 SIZES = [(80, 24), (120, 40)]
-COMPLETED_ON = datetime(2026, 3, 12, 18, 0, tzinfo=timezone.utc)
+COMPLETED_ON = datetime(2026, 3, 12, 18, 0, tzinfo=UTC)
 #: A fixed folder, because the first-run note shows the progress file's path.
 SNAPSHOT_DATA = Path("/tmp/safeground-snapshot-data")
 

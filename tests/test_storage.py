@@ -77,7 +77,10 @@ def test_good_profile_names(name):
     assert check_profile_name(name) == name
 
 
-@pytest.mark.parametrize("name", ["", ".", "..", "../escape", "a/b", "-dash", ".hidden", "x" * 65, "with space", "nul\x00", "abc\n", "abc\r\n"])
+@pytest.mark.parametrize(
+    "name",
+    ["", ".", "..", "../escape", "a/b", "-dash", ".hidden", "x" * 65, "with space", "nul\x00", "abc\n", "abc\r\n"],
+)
 def test_bad_profile_names(name, data_dir):
     with pytest.raises(StorageError, match="profile name"):
         check_profile_name(name)
@@ -279,11 +282,31 @@ CORRUPT = {
 #: hand edit): the file opens, the answer is kept as it is, and it is listed as orphaned.
 MISFITS = {
     "text as number": (_VALID.replace('"Sam"', "42").encode(), "so its answer must be a string", 5),
-    "choice as list": (b'format = 1\nworkbook = "mini"\n[answers.first.picks]\nmood = ["calm"]\n', "must be an option id", 4),
-    "checklist as text": (b'format = 1\nworkbook = "mini"\n[answers.first.picks]\nsigns = "warm"\n', "must be an array of option ids", 4),
-    "scale as text": (b'format = 1\nworkbook = "mini"\n\n[answers.first.numbers]\ncloseness = "four"\n', "must be a whole number", 5),
-    "statements as list": (b'format = 1\nworkbook = "mini"\n[answers.first.numbers]\nratings = [1, 2]\n', "must be a table of statement id", 4),
-    "list of numbers": (b'format = 1\nworkbook = "mini"\n[answers.second.items]\nthings = [1, 2]\n', "must be an array of strings", 4),
+    "choice as list": (
+        b'format = 1\nworkbook = "mini"\n[answers.first.picks]\nmood = ["calm"]\n',
+        "must be an option id",
+        4,
+    ),
+    "checklist as text": (
+        b'format = 1\nworkbook = "mini"\n[answers.first.picks]\nsigns = "warm"\n',
+        "must be an array of option ids",
+        4,
+    ),
+    "scale as text": (
+        b'format = 1\nworkbook = "mini"\n\n[answers.first.numbers]\ncloseness = "four"\n',
+        "must be a whole number",
+        5,
+    ),
+    "statements as list": (
+        b'format = 1\nworkbook = "mini"\n[answers.first.numbers]\nratings = [1, 2]\n',
+        "must be a table of statement id",
+        4,
+    ),
+    "list of numbers": (
+        b'format = 1\nworkbook = "mini"\n[answers.second.items]\nthings = [1, 2]\n',
+        "must be an array of strings",
+        4,
+    ),
 }
 
 
@@ -307,7 +330,7 @@ def test_corrupt_files_are_reported_and_left_intact(data_dir, mini_workbook, cas
     store = _store(data_dir, mini_workbook)
     store.profile_dir.mkdir(parents=True)
     store.path.write_bytes(content)
-    for attempt in range(2):
+    for _ in range(2):
         with pytest.raises(ProgressFileError) as caught:
             store.load(mini_workbook)
         error = caught.value
@@ -342,7 +365,10 @@ def test_a_dangling_symlink_is_an_error_not_a_fresh_start(data_dir, mini_workboo
         store.load(mini_workbook)
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root can read a chmod 000 file, so there is no unreadable file to test with")
+@pytest.mark.skipif(
+    hasattr(os, "geteuid") and os.geteuid() == 0,
+    reason="root can read a chmod 000 file, so there is no unreadable file to test with",
+)
 def test_an_unreadable_file(data_dir, mini_workbook):
     store = _saved(data_dir, mini_workbook)
     store.path.chmod(0)
@@ -406,7 +432,9 @@ _HOLD_LOCK = textwrap.dedent(
 def _hold_lock_in_a_subprocess(data_dir: Path, profile: str = "default") -> subprocess.Popen:
     child = subprocess.Popen(
         [sys.executable, "-c", _HOLD_LOCK, str(data_dir), profile],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     line = child.stdout.readline()
     if line.strip() != "locked":

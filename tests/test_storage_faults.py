@@ -18,7 +18,6 @@ import shutil
 import signal
 import stat
 import subprocess
-import sys
 import tempfile
 import time
 import tomllib
@@ -67,7 +66,11 @@ async def _fault_then_recovery(tmp_path, pilot, app, fault: dict, reason: str) -
     before = (profile / "kinds.toml").read_bytes()
     fault["on"] = True
     await pilot.press(*" and typed during the fault")
-    await _until(pilot, lambda: any(reason in notice and "safe" in notice for notice in _notices(app)), f"a notice naming {reason!r}")
+    await _until(
+        pilot,
+        lambda: any(reason in notice and "safe" in notice for notice in _notices(app)),
+        f"a notice naming {reason!r}",
+    )
     await _until(pilot, lambda: "Not saved" in app.sub_title, "'Not saved' in the header")
     assert (profile / "kinds.toml").read_bytes() == before, "the old file is whole"
     assert _temp_files(profile) == [], "a failed write leaves no temp file"
@@ -96,7 +99,10 @@ async def test_a_full_disk(tmp_path, monkeypatch, quick_retry):
     app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
     async with app.run_test(size=SIZE) as pilot:
         await _fault_then_recovery(tmp_path, pilot, app, fault, "No space left on device")
-    assert answers(tmp_path, "kinds")["kinds"]["long-text"]["story"] == "saved before and typed during the fault, then more"
+    assert (
+        answers(tmp_path, "kinds")["kinds"]["long-text"]["story"]
+        == "saved before and typed during the fault, then more"
+    )
     assert _temp_files(tmp_path / "default") == []
 
 
@@ -118,7 +124,10 @@ async def test_a_read_only_data_folder(tmp_path, monkeypatch, quick_retry):
         await pilot.pause()
         assert app.is_running
         fault["on"] = False
-    assert answers(tmp_path, "kinds")["kinds"]["long-text"]["story"] == "saved before and typed during the fault, then more"
+    assert (
+        answers(tmp_path, "kinds")["kinds"]["long-text"]["story"]
+        == "saved before and typed during the fault, then more"
+    )
 
 
 async def test_the_data_folder_deleted_while_the_app_runs(tmp_path):
@@ -184,7 +193,11 @@ async def test_a_save_refused_because_another_app_took_the_profile_is_reported(t
         intruder = ProgressStore(data_dir, "default", "kinds")
         intruder.acquire_lock()
         await pilot.press(*" still mine")
-        await _until(pilot, lambda: any("already open in another Safe Ground" in notice for notice in _notices(app)), "the notice")
+        await _until(
+            pilot,
+            lambda: any("already open in another Safe Ground" in notice for notice in _notices(app)),
+            "the notice",
+        )
         assert not (data_dir / "default" / "kinds.toml").exists(), "nothing written over the other's"
         intruder.release_lock()
         await _until(pilot, lambda: app.sub_title.startswith("Saved"), "'Saved' in the header")
@@ -205,7 +218,9 @@ def _namespaces_work() -> bool:
     return probe.returncode == 0
 
 
-real_faults = pytest.mark.skipif(not _namespaces_work(), reason="needs unshare and mount (root in a mount namespace) for a real tmpfs")
+real_faults = pytest.mark.skipif(
+    not _namespaces_work(), reason="needs unshare and mount (root in a mount namespace) for a real tmpfs"
+)
 
 
 class TmpfsApp:
@@ -220,7 +235,19 @@ class TmpfsApp:
         self.mount = tmp_path / "mnt"
         self.mount.mkdir()
         script = 'mount -t tmpfs -o "size=$1,mode=0700" tmpfs "$2" && cp -a "$3/." "$2/" && shift 3 && exec "$@"'
-        prefix = ["unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh", size, str(self.mount), str(seed)]
+        prefix = [
+            "unshare",
+            "-m",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            script,
+            "sh",
+            size,
+            str(self.mount),
+            str(seed),
+        ]
         self.app = PtyApp(self.mount, prefix=prefix, env=child_env(self.mount))
 
     def inside(self, *parts: str) -> Path:
@@ -228,7 +255,9 @@ class TmpfsApp:
         return Path(f"/proc/{self.app.pid}/root") / str(self.mount).lstrip("/") / Path(*parts)
 
     def nsenter(self, *command: str) -> None:
-        subprocess.run(["nsenter", "-t", str(self.app.pid), "-m", *command], check=True, capture_output=True, timeout=60)
+        subprocess.run(
+            ["nsenter", "-t", str(self.app.pid), "-m", *command], check=True, capture_output=True, timeout=60
+        )
 
     def answer(self) -> str:
         from test_crash import CHAPTER, FIELD, PAGE

@@ -23,8 +23,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -44,7 +44,7 @@ PTY_RUNS = 10
 
 #: Loaded by the app's Python through PYTHONPATH (see ``_hooks``), to make it get stuck on
 #: purpose where the real hang happened, so that only the watchdog can end it.
-HOOKS = r'''
+HOOKS = r"""
 import os, threading
 stuck = os.environ.get("SG_TEST_STUCK", "")
 if stuck == "shutdown":
@@ -63,7 +63,7 @@ elif stuck == "loop":
             open(os.environ["SG_TEST_STUCK_FLAG"], "w").close()  # tell the test
             threading.Event().wait()
     session.Session.answer = stuck_answer
-'''
+"""
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -184,7 +184,9 @@ class TmuxApp:
         self.pid = int(self.tmux("display-message", "-p", "-t", "sg", "#{pane_pid}").strip())
 
     def tmux(self, *args: str) -> str:
-        result = subprocess.run(["tmux", "-S", str(self.socket), *args], capture_output=True, text=True, env=self.env, timeout=20)
+        result = subprocess.run(
+            ["tmux", "-S", str(self.socket), *args], capture_output=True, text=True, env=self.env, timeout=20
+        )
         if result.returncode != 0:
             raise AssertionError(f"tmux {args[0]} failed: {result.stderr}")
         return result.stdout
@@ -228,7 +230,7 @@ def test_tmux_kill_server_saves_and_exits_every_time(tmp_path, reaper):
         _type_words(app, data_dir, words)
         started = time.monotonic()
         app.kill_server()
-        took = _gone_after(started, lambda: not _alive(app.pid), PROMISE + SLACK)
+        took = _gone_after(started, lambda app=app: not _alive(app.pid), PROMISE + SLACK)
         assert took is not None, f"run {run}: still running {PROMISE + SLACK} s after the terminal went away"
         assert _saved_in_full(data_dir, words), f"run {run}: the typed words were not saved"
         assert _lock_is_free(data_dir), f"run {run}: the profile is still locked"
@@ -255,7 +257,7 @@ def test_a_closed_terminal_saves_and_exits_every_time(tmp_path, reaper):
         words = f" the window closed quokka{run}x"
         _type_words(app, data_dir, words)
         started = _close_terminal(app)
-        took = _gone_after(started, lambda: app.process.poll() is not None, PROMISE + SLACK)
+        took = _gone_after(started, lambda app=app: app.process.poll() is not None, PROMISE + SLACK)
         assert took is not None, f"run {run}: still running {PROMISE + SLACK} s after the terminal closed"
         assert _saved_in_full(data_dir, words), f"run {run}: the typed words were not saved"
         assert _lock_is_free(data_dir), f"run {run}: the profile is still locked"
@@ -275,7 +277,9 @@ def test_a_stuck_shutdown_still_ends_within_two_seconds_after_the_hang_up(tmp_pa
     took = _gone_after(started, lambda: app.process.poll() is not None, PROMISE + SLACK)
     assert took is not None, f"Textual's stuck shutdown kept the app running for {PROMISE + SLACK} s"
     saved = _answer(_progress_path(data_dir))
-    assert app.process.returncode == 0, f"the watchdog ends with 0 once all is saved (gone after {took:.2f} s; saved {saved!r})"
+    assert app.process.returncode == 0, (
+        f"the watchdog ends with 0 once all is saved (gone after {took:.2f} s; saved {saved!r})"
+    )
     assert _saved_in_full(data_dir, words), f"saved {saved!r}"
     assert _lock_is_free(data_dir)
 
@@ -322,8 +326,14 @@ SHIFT_TAB = "\x1b[Z"
 def test_a_safe_ground_whose_terminal_closed_can_be_ended_from_the_locked_screen(tmp_path, reaper):
     data_dir = _seeded(tmp_path)
     master, slave = os.openpty()
-    holder = subprocess.Popen([sys.executable, "-c", STUCK_HOLDER, str(data_dir)], stdin=slave, stdout=slave,
-                              stderr=slave, start_new_session=True, env=child_env(data_dir))
+    holder = subprocess.Popen(
+        [sys.executable, "-c", STUCK_HOLDER, str(data_dir)],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        start_new_session=True,
+        env=child_env(data_dir),
+    )
     os.close(slave)
     reaper(lambda: (_kill_group(holder.pid), holder.wait(10)))
     seen = b""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
 import tomli_w
@@ -21,7 +21,7 @@ scalars = st.one_of(
     st.integers(),
     st.booleans(),
     st.floats(allow_nan=False),
-    st.datetimes(timezones=st.sampled_from([timezone.utc, timezone(timedelta(hours=-5))])),
+    st.datetimes(timezones=st.sampled_from([UTC, timezone(timedelta(hours=-5))])),
     st.dates(),
     st.times(),
 )
@@ -47,13 +47,13 @@ def test_a_progress_file_and_the_odd_cases():
     document = {
         "format": 1,
         "workbook": "safe-ground",
-        "updated": datetime(2026, 3, 12, 12, 0, tzinfo=timezone.utc),
+        "updated": datetime(2026, 3, 12, 12, 0, tzinfo=UTC),
         "position": {"chapter": "a", "page": "b", "field": ""},
-        "completed": {"a": {"b": datetime(2026, 3, 12, 12, 0, tzinfo=timezone.utc)}},
+        "completed": {"a": {"b": datetime(2026, 3, 12, 12, 0, tzinfo=UTC)}},
         "answers": {
             "a": {
                 "b": {
-                    "story": "line one\r\nline \"two\"\n\ttabbed \\ back\x00",
+                    "story": 'line one\r\nline "two"\n\ttabbed \\ back\x00',
                     "ticks": ["x", "y"],
                     "empty": [],
                     "rates": {"heard": 3, "not bare key": 1},

@@ -13,10 +13,8 @@ widgets' state, so they fail wherever anything from the workbook reaches the scr
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 from typing import Any
 
-import pytest
 from textual.command import CommandPalette
 from textual.widgets._toast import Toast
 
@@ -100,10 +98,12 @@ async def test_every_screen_draws_hostile_workbook_text_as_stand_ins(tmp_path):
         await _wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
         home = assert_no_controls(app, "home")
         assert "␛[2J" in home and "\ufffd31m" in home, "drawn as visible stand-ins"
-        assert f"Every kind of question ␛]52;c;aGVsbG8=␇" in home, "the header and the title"
+        assert "Every kind of question ␛]52;c;aGVsbG8=␇" in home, "the header and the title"
         for page in PAGES:
             app.open_page("kinds", page)
-            await _wait_for(pilot, lambda: isinstance(app.screen, ChapterScreen) and app.screen.page.id == page, page)
+            await _wait_for(
+                pilot, lambda page=page: isinstance(app.screen, ChapterScreen) and app.screen.page.id == page, page
+            )
             text = assert_no_controls(app, f"page {page}")
             assert "␛[2J" in text
         assert "Next chapter: Kinds of questions ␛]52" in text, "the next chapter's title on the last page"
@@ -125,7 +125,9 @@ async def test_the_command_palette_draws_hostile_chapter_titles_as_stand_ins(tmp
     async with app.run_test(size=SIZE) as pilot:
         await _wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
         await pilot.press("ctrl+p")
-        await _wait_for(pilot, lambda: isinstance(app.screen, CommandPalette) and "Go to chapter" in drawn(app), "palette")
+        await _wait_for(
+            pilot, lambda: isinstance(app.screen, CommandPalette) and "Go to chapter" in drawn(app), "palette"
+        )
         assert "␛[2J" in assert_no_controls(app, "palette")
         await pilot.press(*"Go to chapter")
         await _wait_for(pilot, lambda: "One page per field kind" in drawn(app), "the search's results")
@@ -150,8 +152,9 @@ async def test_markup_like_workbook_text_shows_literally_everywhere(tmp_path):
     workbook = app.workbook
     chapter = workbook.chapters[0]
     page = dataclasses.replace(chapter.pages[0], title=f"Page {MARKUP}")
-    chapter = dataclasses.replace(chapter, title=f"Chapter {MARKUP}", summary=f"Summary {MARKUP}",
-                                  pages=(page, *chapter.pages[1:]))
+    chapter = dataclasses.replace(
+        chapter, title=f"Chapter {MARKUP}", summary=f"Summary {MARKUP}", pages=(page, *chapter.pages[1:])
+    )
     _with_workbook(app, dataclasses.replace(workbook, title=f"Workbook {MARKUP}", chapters=(chapter,)))
     async with app.run_test(size=SIZE) as pilot:
         await _wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
@@ -164,7 +167,9 @@ async def test_markup_like_workbook_text_shows_literally_everywhere(tmp_path):
         app.go_home()
         await pilot.pause()
         await pilot.press("ctrl+p")
-        await _wait_for(pilot, lambda: isinstance(app.screen, CommandPalette) and "Go to chapter" in drawn(app), "palette")
+        await _wait_for(
+            pilot, lambda: isinstance(app.screen, CommandPalette) and "Go to chapter" in drawn(app), "palette"
+        )
         listed = drawn(app)
         assert f"Go to chapter: Chapter {MARKUP}" in listed and f"Summary {MARKUP}" in listed
         await pilot.press(*"Chapter")
@@ -212,9 +217,9 @@ async def test_saving_a_copy_to_a_path_named_like_markup_when_quitting(tmp_path,
     "[/]" in it ended the app there too, with the answers unsaved."""
     import errno
 
-    import safeground.autosave as autosave
     from textual.widgets import Button, Input
 
+    import safeground.autosave as autosave
     from safeground.screens.unsaved import UnsavedScreen
 
     def failing_write(path, data, **kwargs):

@@ -25,13 +25,19 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def _quiet_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME", "SAFEGROUND_DATA_DIR")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME", "SAFEGROUND_DATA_DIR")
+    }
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
     return env
 
 
 def _run(args: list, *, cwd: Path, timeout: int = 300) -> subprocess.CompletedProcess:
-    result = subprocess.run([str(a) for a in args], capture_output=True, text=True, cwd=cwd, env=_quiet_env(), timeout=timeout)
+    result = subprocess.run(
+        [str(a) for a in args], capture_output=True, text=True, cwd=cwd, env=_quiet_env(), timeout=timeout
+    )
     assert result.returncode == 0, f"{args} failed:\n{result.stdout}\n{result.stderr}"
     return result
 
@@ -42,7 +48,10 @@ def wheel(tmp_path_factory) -> Path:
     if importlib.util.find_spec("build") is not None:
         _run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", out, REPO], cwd=out)
     else:
-        _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", out, REPO], cwd=out)
+        _run(
+            [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", out, REPO],
+            cwd=out,
+        )
     wheels = list(out.glob("safeground-*.whl"))
     assert len(wheels) == 1, wheels
     return wheels[0]
@@ -84,7 +93,9 @@ def test_installed_status_runs_outside_the_repo(installed, elsewhere):
     result = _run([installed / "safeground", "--data-dir", data_dir, "status"], cwd=elsewhere)
     assert result.stdout.startswith("Safe Ground (")
     assert f"Progress file: {data_dir / 'default' / 'safe-ground.toml'} (not saved yet)" in result.stdout
-    report = json.loads(_run([installed / "safeground", "--data-dir", data_dir, "status", "--json"], cwd=elsewhere).stdout)
+    report = json.loads(
+        _run([installed / "safeground", "--data-dir", data_dir, "status", "--json"], cwd=elsewhere).stdout
+    )
     assert len(report["chapters"]) == 4
     assert report["pages_total"] > 0
 
@@ -97,7 +108,11 @@ def test_installed_check_finds_the_workbook_inside_the_package(installed, elsewh
     assert Path(folder).is_relative_to(installed.parent), f"{folder} is not inside the venv"
     assert not Path(folder).is_relative_to(REPO)
     where = _run(
-        [installed / "python", "-c", "import safeground, safeground.loader as l; print(safeground.__file__); print(l.builtin_workbook_dir()); print(safeground.__version__)"],
+        [
+            installed / "python",
+            "-c",
+            "import safeground, safeground.loader as l; print(safeground.__file__); print(l.builtin_workbook_dir()); print(safeground.__version__)",
+        ],
         cwd=elsewhere,
     ).stdout.splitlines()
     assert Path(where[0]).is_relative_to(installed.parent)

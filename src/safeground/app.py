@@ -17,9 +17,9 @@ import select
 import signal
 import sys
 import threading
-from time import monotonic
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
+from time import monotonic
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -238,8 +238,13 @@ class SafeGroundApp(App[str]):
         does not leave), then open the profile as usual."""
         pid = holder.pid
         current = self._lock_holder()
-        if pid is None or current is None or current.pid != pid or holder_state(current) != HOLDER_NO_TERMINAL \
-                or not _is_our_safeground(pid):
+        if (
+            pid is None
+            or current is None
+            or current.pid != pid
+            or holder_state(current) != HOLDER_NO_TERMINAL
+            or not _is_our_safeground(pid)
+        ):
             self.pop_screen()  # something changed meanwhile: say again what holds it now
             self.open_progress()
             return
@@ -322,13 +327,14 @@ class SafeGroundApp(App[str]):
             reason = getattr(error, "strerror", None) or str(error)
             folder = str(self.store.path.parent)
             # A storage error that already names the folder says it once, in its own words.
-            said = f"{reason[0].upper()}{reason[1:]}." if folder in reason else (
-                f"Safe Ground couldn't save to {folder} ({reason})."
+            said = (
+                f"{reason[0].upper()}{reason[1:]}."
+                if folder in reason
+                else (f"Safe Ground couldn't save to {folder} ({reason}).")
             )
             # Plain text: a folder named "[/]" read as markup ended the app, losing the answers.
             self.notify(
-                for_terminal(said + " ")
-                + "Your answers are safe here, and saving will be tried again.",
+                for_terminal(said + " ") + "Your answers are safe here, and saving will be tried again.",
                 title="Not saved yet",
                 severity="warning",
                 timeout=10,
@@ -506,11 +512,14 @@ class SafeGroundApp(App[str]):
         yield SystemCommand("Support resources", "People you can reach out to", self.action_support)
         yield SystemCommand("Contents", "Back to the list of chapters", self.go_home)
         yield SystemCommand("Review pages", "Your completed pages as they will print", self.action_review)
-        yield SystemCommand("Print or save pages…", "To a printer, or to a PDF, web page or text file", self.action_print_dialog)
+        yield SystemCommand(
+            "Print or save pages…", "To a printer, or to a PDF, web page or text file", self.action_print_dialog
+        )
         for chapter in self.workbook.chapters:
             # The palette reads titles and help as markup: workbook text is escaped for it.
             yield SystemCommand(
-                f"Go to chapter: {_palette_text(chapter.title)}", _palette_text(chapter.summary),
+                f"Go to chapter: {_palette_text(chapter.title)}",
+                _palette_text(chapter.summary),
                 lambda c=chapter.id: self.open_page(c),
             )
 

@@ -11,8 +11,8 @@ by hand, and kept that version beside it, leaves a notice for :meth:`take_notice
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 from safeground.progress import Progress
 from safeground.storage import HandEditKept, ProgressStore, atomic_write, make_private_dir
@@ -83,7 +83,7 @@ class BackgroundSaver:
     def flush(self, timeout: float = 5.0) -> bool:
         """Wait until everything requested is written (or failed). True when all is on disk."""
         with self._condition:
-            self._condition.wait_for(lambda: (self._pending is None and not self._busy), timeout)
+            self._condition.wait_for(lambda: self._pending is None and not self._busy, timeout)
             return self.up_to_date
 
     def close(self, timeout: float = 5.0) -> bool:

@@ -14,8 +14,8 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from safeground import __version__
 from safeground.export.commands import register as register_export_commands
@@ -33,11 +33,21 @@ class CommandError(Exception):
 def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     """The options every command takes, before or after the command's name."""
     default = argparse.SUPPRESS if suppress else None
-    parser.add_argument("--profile", metavar="NAME", default=argparse.SUPPRESS if suppress else DEFAULT_PROFILE,
-                        help="whose answers: partners on one computer each use their own (default: default)")
-    parser.add_argument("--workbook", metavar="DIR", default=default, help="use the workbook in DIR instead of the built-in one")
-    parser.add_argument("--data-dir", metavar="DIR", default=default,
-                        help="where answers are kept (default: $SAFEGROUND_DATA_DIR, else your user data folder)")
+    parser.add_argument(
+        "--profile",
+        metavar="NAME",
+        default=argparse.SUPPRESS if suppress else DEFAULT_PROFILE,
+        help="whose answers: partners on one computer each use their own (default: default)",
+    )
+    parser.add_argument(
+        "--workbook", metavar="DIR", default=default, help="use the workbook in DIR instead of the built-in one"
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=default,
+        help="where answers are kept (default: $SAFEGROUND_DATA_DIR, else your user data folder)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,7 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             return _run_app(args)
         _tolerate_narrow_output()
-        handler = getattr(args, "handler", None) or {"status": _status, "where": _where, "check": _check, "start-fresh": _start_fresh}[args.command]
+        handler = (
+            getattr(args, "handler", None)
+            or {"status": _status, "where": _where, "check": _check, "start-fresh": _start_fresh}[args.command]
+        )
         return handler(args)
     except (CommandError, StorageError) as error:
         # Several lines at times (a progress file's problem and what to do about it).
@@ -83,7 +96,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         folder = args.workbook or builtin_workbook_dir()
         count = len(error.problems)
         more = f"{count} problems" if count > 1 else "1 problem"
-        print(for_terminal(f"{PROG}: {error.problems[0]} ({more} in this workbook; '{PROG} check {folder}' lists them all)"), file=sys.stderr)
+        print(
+            for_terminal(
+                f"{PROG}: {error.problems[0]} ({more} in this workbook; '{PROG} check {folder}' lists them all)"
+            ),
+            file=sys.stderr,
+        )
         return 1
     except KeyboardInterrupt:
         return 130
@@ -168,21 +186,38 @@ def _status(args: argparse.Namespace) -> int:
     if args.json:
         import json  # only for --json
 
-        print(_json_for_terminal(json.dumps({
-            "workbook": {"id": workbook.id, "title": workbook.title, "version": workbook.version},
-            "profile": args.profile,
-            "progress_file": str(store.path),
-            "saved": store.path.exists(),
-            "chapters": [{"id": c.chapter.id, "title": c.chapter.title, "pages_done": c.done, "pages_total": c.total} for c in chapters],
-            "pages_done": done,
-            "pages_total": total,
-            "percent": round(100 * done / total) if total else 100,
-            "resume": {"chapter": resume.chapter, "page": resume.page, "field": resume.field},
-            "orphaned_answers": [{"chapter": o.chapter, "page": o.page, "field": o.field, "reason": o.reason} for o in orphans],
-        }, ensure_ascii=not _stdout_can("\u00e9\u203a\U0001f49b"), indent=2)))
+        print(
+            _json_for_terminal(
+                json.dumps(
+                    {
+                        "workbook": {"id": workbook.id, "title": workbook.title, "version": workbook.version},
+                        "profile": args.profile,
+                        "progress_file": str(store.path),
+                        "saved": store.path.exists(),
+                        "chapters": [
+                            {"id": c.chapter.id, "title": c.chapter.title, "pages_done": c.done, "pages_total": c.total}
+                            for c in chapters
+                        ],
+                        "pages_done": done,
+                        "pages_total": total,
+                        "percent": round(100 * done / total) if total else 100,
+                        "resume": {"chapter": resume.chapter, "page": resume.page, "field": resume.field},
+                        "orphaned_answers": [
+                            {"chapter": o.chapter, "page": o.page, "field": o.field, "reason": o.reason}
+                            for o in orphans
+                        ],
+                    },
+                    ensure_ascii=not _stdout_can("\u00e9\u203a\U0001f49b"),
+                    indent=2,
+                )
+            )
+        )
         return 0
     separator = " › " if _stdout_can("›") else " > "
-    _say(f"{workbook.title} ({workbook.version})" + (f" · profile {args.profile}" if args.profile != DEFAULT_PROFILE else ""))
+    _say(
+        f"{workbook.title} ({workbook.version})"
+        + (f" · profile {args.profile}" if args.profile != DEFAULT_PROFILE else "")
+    )
     print()
     # for_terminal draws each control character as one character, so the columns still line up.
     width = max(len(c.chapter.title) for c in chapters)
@@ -221,7 +256,9 @@ def _check(args: argparse.Namespace) -> int:
         return 1
     assert workbook is not None
     fields = sum(len(p.fields) for c in workbook.chapters for p in c.pages)
-    _say(f"{folder}: OK ({workbook.title}, {len(workbook.chapters)} chapters, {workbook.page_count} pages, {fields} questions)")
+    _say(
+        f"{folder}: OK ({workbook.title}, {len(workbook.chapters)} chapters, {workbook.page_count} pages, {fields} questions)"
+    )
     return 0
 
 

@@ -7,8 +7,9 @@ means a new kind is one entry here (plus one widget in the app's registry).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from safeground.content import Field
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from safeground import tomlparse
 from safeground.content import (
     FIELD_KINDS,
     Chapter,
@@ -31,7 +32,6 @@ from safeground.content import (
     Support,
     Workbook,
 )
-from safeground import tomlparse
 from safeground.kinds import COMMON_KEYS, KINDS
 from safeground.untrusted import find_control, for_terminal
 
@@ -242,7 +242,7 @@ class _FileChecker:
 
     def ident(self, table: dict, path: tuple) -> str:
         if "id" not in table:
-            self.problem(path, 'missing \'id\': add id = "some-name" (lowercase words joined by dashes)')
+            self.problem(path, "missing 'id': add id = \"some-name\" (lowercase words joined by dashes)")
             return ""
         value = table["id"]
         if not isinstance(value, str):
@@ -252,7 +252,9 @@ class _FileChecker:
         if self.control(value, path, "id"):
             return value
         if not ID_PATTERN.fullmatch(value):
-            self.problem(path, f"id \"{value}\" must be lowercase letters and digits joined by dashes, like \"my-page\"", "id")
+            self.problem(
+                path, f'id "{value}" must be lowercase letters and digits joined by dashes, like "my-page"', "id"
+            )
         return value
 
     def integer(self, table: dict, path: tuple, key: str, default: int | None, ident: Any = None) -> int | None:
@@ -322,7 +324,14 @@ def _read_toml(file: Path, problems: list[Problem]) -> tuple[dict, str] | None:
     """Parse one file, turning every way it can fail into a problem that names the file."""
     try:
         if file.stat().st_size > MAX_FILE_BYTES:
-            problems.append(Problem(file, None, "", f"the file is larger than {MAX_FILE_BYTES // 1024 // 1024} MB; is it really a workbook file?"))
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    "",
+                    f"the file is larger than {MAX_FILE_BYTES // 1024 // 1024} MB; is it really a workbook file?",
+                )
+            )
             return None
         raw = file.read_bytes()
     except OSError as error:
@@ -382,14 +391,19 @@ def _load_field(check: _FileChecker, table: dict, path: tuple) -> Field | None:
     if "support" in rules.keys and "support" in table:
         support = table["support"]
         if not isinstance(support, list) or not all(isinstance(s, str) for s in support):
-            check.problem(path, "'support' must be a list of option ids, like [\"yes\", \"not-sure\"]", "support", ident)
+            check.problem(path, '\'support\' must be a list of option ids, like ["yes", "not-sure"]', "support", ident)
         else:
             known = {o.id for o in values["options"]}
             for option_id in support:
                 if check.control(option_id, path, "support", ident):
                     continue
                 if option_id not in known:
-                    check.problem(path, f'support lists "{for_terminal(option_id)}", which is not one of this field\'s option ids', "support", ident)
+                    check.problem(
+                        path,
+                        f'support lists "{for_terminal(option_id)}", which is not one of this field\'s option ids',
+                        "support",
+                        ident,
+                    )
             values["support"] = tuple(support)
     if "min" in rules.keys:
         low = check.integer(table, path, "min", None, ident)
@@ -398,7 +412,12 @@ def _load_field(check: _FileChecker, table: dict, path: tuple) -> Field | None:
             if low >= high:
                 check.problem(path, f"'min' must be less than 'max' (found min = {low}, max = {high})", "min", ident)
             elif high - low + 1 > MAX_SCALE_POINTS:
-                check.problem(path, f"a scale can have at most {MAX_SCALE_POINTS} points (found {high - low + 1}): narrow min..max", "max", ident)
+                check.problem(
+                    path,
+                    f"a scale can have at most {MAX_SCALE_POINTS} points (found {high - low + 1}): narrow min..max",
+                    "max",
+                    ident,
+                )
             values["min"], values["max"] = low, high
         values["min_label"] = check.string(table, path, "min_label", ident=ident)
         values["max_label"] = check.string(table, path, "max_label", ident=ident)
@@ -413,7 +432,9 @@ def _load_field(check: _FileChecker, table: dict, path: tuple) -> Field | None:
     return Field(**values)
 
 
-def _load_options(check: _FileChecker, table: dict, path: tuple, key: str, field_id: str, what: str) -> tuple[Option, ...]:
+def _load_options(
+    check: _FileChecker, table: dict, path: tuple, key: str, field_id: str, what: str
+) -> tuple[Option, ...]:
     options: list[Option] = []
     for index, item in enumerate(check.tables(table, path, key, field_id, what=what)):
         item_path = path + (key, index)
@@ -436,7 +457,9 @@ def _load_chapter(file: Path, data: dict, text: str, problems: list[Problem]) ->
         check.keys(page_table, p_path, {"id", "title", "text", "fields"})
         page_id = check.ident(page_table, p_path)
         fields = []
-        for f_index, field_table in enumerate(check.tables(page_table, p_path, "fields", page_id, what="field ([[pages.fields]])")):
+        for f_index, field_table in enumerate(
+            check.tables(page_table, p_path, "fields", page_id, what="field ([[pages.fields]])")
+        ):
             field = _load_field(check, field_table, p_path + ("fields", f_index))
             if field is not None:
                 fields.append((field, p_path + ("fields", f_index)))
@@ -511,7 +534,11 @@ def check_workbook(folder: Path) -> tuple[Workbook | None, list[Problem]]:
     description = check.string(data, (), "description", required=False)
     listed = data.get("chapters")
     if not isinstance(listed, list) or not listed or not all(isinstance(c, str) for c in listed):
-        check.problem((), 'chapters must be a list of chapter ids, like chapters = ["first-chapter", "second-chapter"]', "chapters")
+        check.problem(
+            (),
+            'chapters must be a list of chapter ids, like chapters = ["first-chapter", "second-chapter"]',
+            "chapters",
+        )
         listed = []
     for chapter_id in listed:
         check.control(chapter_id, (), "chapters")
@@ -529,15 +556,33 @@ def check_workbook(folder: Path) -> tuple[Workbook | None, list[Problem]]:
             continue
         chapter = _load_chapter(file, *parsed_chapter, problems)
         if chapter.id and chapter.id in chapters:
-            problems.append(Problem(file, 1, "", f'chapter id "{for_terminal(chapter.id)}" is also used by {chapters[chapter.id].path.name}'))
+            problems.append(
+                Problem(
+                    file,
+                    1,
+                    "",
+                    f'chapter id "{for_terminal(chapter.id)}" is also used by {chapters[chapter.id].path.name}',
+                )
+            )
         elif chapter.id and chapter.id not in listed:
-            problems.append(Problem(file, 1, "", f'chapter "{for_terminal(chapter.id)}" is not listed in {WORKBOOK_FILE}: add it to chapters, or move the file out of this folder'))
+            problems.append(
+                Problem(
+                    file,
+                    1,
+                    "",
+                    f'chapter "{for_terminal(chapter.id)}" is not listed in {WORKBOOK_FILE}: add it to chapters, or move the file out of this folder',
+                )
+            )
         chapters.setdefault(chapter.id, chapter)
     for chapter_id in listed:
         if chapter_id not in chapters:
             hint = f" (it may be in {', '.join(unreadable)}, which could not be read: see above)" if unreadable else ""
             quoted = for_terminal(chapter_id)
-            check.problem((), f'chapter "{quoted}" is listed, but no file in {for_terminal(folder)} has id = "{quoted}"{hint}', "chapters")
+            check.problem(
+                (),
+                f'chapter "{quoted}" is listed, but no file in {for_terminal(folder)} has id = "{quoted}"{hint}',
+                "chapters",
+            )
 
     support_file = folder / SUPPORT_FILE
     if not support_file.is_file():

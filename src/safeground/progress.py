@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from safeground.content import Chapter, Field, Page, Workbook
@@ -127,7 +127,9 @@ class Progress:
 
     # -- changing answers --------------------------------------------------------------------
 
-    def set(self, workbook: Workbook, chapter_id: str, page_id: str, field_id: str, value: Any, now: datetime | None = None) -> None:
+    def set(
+        self, workbook: Workbook, chapter_id: str, page_id: str, field_id: str, value: Any, now: datetime | None = None
+    ) -> None:
         """Store an answer (an empty one removes it) and keep completion dates in step."""
         pages = self.answers.setdefault(chapter_id, {})
         fields = pages.setdefault(page_id, {})
@@ -247,7 +249,7 @@ class Progress:
         return document
 
     @classmethod
-    def from_document(cls, document: dict[str, Any], workbook: Workbook) -> "Progress":
+    def from_document(cls, document: dict[str, Any], workbook: Workbook) -> Progress:
         """Build progress from a parsed file, or raise :class:`ProgressFormatError` saying what is off.
 
         Answers are kept as they are, including those for places the workbook no longer has and
@@ -258,14 +260,21 @@ class Progress:
             raise ProgressFormatError(unknown[0], "is not part of the progress format (see docs/progress-format.md)")
         version = document.get("format")
         if not isinstance(version, int) or isinstance(version, bool):
-            raise ProgressFormatError("format", "is missing or not a whole number; this does not look like a Safe Ground progress file")
+            raise ProgressFormatError(
+                "format", "is missing or not a whole number; this does not look like a Safe Ground progress file"
+            )
         if version > FORMAT_VERSION:
-            raise ProgressFormatError("format", f"is {version}, made by a newer Safe Ground (this one reads format {FORMAT_VERSION}); update Safe Ground to open it")
+            raise ProgressFormatError(
+                "format",
+                f"is {version}, made by a newer Safe Ground (this one reads format {FORMAT_VERSION}); update Safe Ground to open it",
+            )
         if version < 1:
             raise ProgressFormatError("format", f"is {version}, which no Safe Ground has written")
         workbook_id = document.get("workbook")
         if workbook_id != workbook.id:
-            raise ProgressFormatError("workbook", f"is {workbook_id!r}, but this file belongs to workbook {workbook.id!r}")
+            raise ProgressFormatError(
+                "workbook", f"is {workbook_id!r}, but this file belongs to workbook {workbook.id!r}"
+            )
         version_text = document.get("workbook_version", "")
         if not isinstance(version_text, str):
             raise ProgressFormatError("workbook_version", "must be text")
@@ -291,7 +300,9 @@ def _read_position(table: Any) -> Position:
         raise ProgressFormatError("position", "must be a table with chapter, page and field")
     for key in table:
         if key not in ("chapter", "page", "field"):
-            raise ProgressFormatError(f"position.{key}", "is not part of the format (position has chapter, page and field)")
+            raise ProgressFormatError(
+                f"position.{key}", "is not part of the format (position has chapter, page and field)"
+            )
         if not isinstance(table[key], str):
             raise ProgressFormatError(f"position.{key}", "must be text (an id)")
     return Position(table.get("chapter", ""), table.get("page", ""), table.get("field", ""))
@@ -322,4 +333,4 @@ def _read_completed(table: Any) -> dict[str, dict[str, datetime]]:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)

@@ -22,14 +22,16 @@ class Settings:
     theme: str = ""
 
     @classmethod
-    def load(cls, profile_dir: Path) -> "Settings":
+    def load(cls, profile_dir: Path) -> Settings:
         try:
             data = tomlparse.loads((profile_dir / SETTINGS_FILE).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomlparse.TOMLDecodeError):
             return cls()
         welcomed = data.get("welcomed", False)
         theme = data.get("theme", "")
-        return cls(welcomed=welcomed if isinstance(welcomed, bool) else False, theme=theme if isinstance(theme, str) else "")
+        return cls(
+            welcomed=welcomed if isinstance(welcomed, bool) else False, theme=theme if isinstance(theme, str) else ""
+        )
 
     def save(self, profile_dir: Path) -> None:
         """Write the settings; raises OSError for the caller to report (they are not answers)."""

@@ -18,10 +18,11 @@ import errno
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, Callable
+from typing import IO, Any
 
 from safeground import tomlparse
 from safeground.content import Workbook
@@ -77,11 +78,13 @@ class LockHolder:
     started: str = ""
 
     @classmethod
-    def this_process(cls) -> "LockHolder":
-        return cls(os.getpid(), _host_name(), f"{datetime.now():%Y-%m-%d %H:%M}", _own_tty(), _proc_stat(os.getpid())[1])
+    def this_process(cls) -> LockHolder:
+        return cls(
+            os.getpid(), _host_name(), f"{datetime.now():%Y-%m-%d %H:%M}", _own_tty(), _proc_stat(os.getpid())[1]
+        )
 
     @classmethod
-    def parse(cls, text: str) -> "LockHolder":
+    def parse(cls, text: str) -> LockHolder:
         """Read a lock file's record; anything it cannot read is left empty."""
         lines = text.splitlines()
         first = re.match(r"pid (\d+) on (\S+) since (.+)", lines[0].strip()) if lines else None
@@ -91,7 +94,9 @@ class LockHolder:
         return cls(int(first.group(1)), first.group(2), first.group(3), extra.get("tty", ""), extra.get("started", ""))
 
     def record(self) -> str:
-        lines = [str(self)] + [f"{key} {value}" for key, value in (("tty", self.tty), ("started", self.started)) if value]
+        lines = [str(self)] + [
+            f"{key} {value}" for key, value in (("tty", self.tty), ("started", self.started)) if value
+        ]
         return "\n".join(lines) + "\n"
 
     def __str__(self) -> str:
@@ -389,7 +394,9 @@ class ProgressStore:
         try:
             return Progress.from_document(document, workbook)
         except ProgressFormatError as error:
-            raise ProgressFileError(self.path, f"{error.where}: {error.message}", _line_of_key(self.path, error.where)) from None
+            raise ProgressFileError(
+                self.path, f"{error.where}: {error.message}", _line_of_key(self.path, error.where)
+            ) from None
 
     def has_file(self) -> bool:
         """Whether there is something where the progress file goes (a link counts). Raises
@@ -419,18 +426,27 @@ class ProgressStore:
         try:
             info = path.stat()
             if info.st_size > MAX_PROGRESS_BYTES:
-                raise ProgressFileError(path, f"is {info.st_size // (1024 * 1024)} MB, too large to be a progress file; it was left as it is")
+                raise ProgressFileError(
+                    path,
+                    f"is {info.st_size // (1024 * 1024)} MB, too large to be a progress file; it was left as it is",
+                )
             raw = path.read_bytes()
         except OSError as error:
-            raise ProgressFileError(path, f"cannot be read ({error.strerror or error}); check its permissions") from None
+            raise ProgressFileError(
+                path, f"cannot be read ({error.strerror or error}); check its permissions"
+            ) from None
         self._seen = _Seen.of(info, raw)
         if not raw.strip():
-            raise ProgressFileError(path, "is empty; it was left as it is (the previous version may be in the .bak file beside it)")
+            raise ProgressFileError(
+                path, "is empty; it was left as it is (the previous version may be in the .bak file beside it)"
+            )
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as error:
             line = raw[: error.start].count(b"\n") + 1
-            raise ProgressFileError(path, "is not UTF-8 text, so it is not a progress file Safe Ground wrote", line) from None
+            raise ProgressFileError(
+                path, "is not UTF-8 text, so it is not a progress file Safe Ground wrote", line
+            ) from None
         try:
             return tomlparse.loads(text)
         except RecursionError:  # tomllib recurses once per nesting level: "x = [[[[..." runs out of stack
@@ -445,7 +461,7 @@ class ProgressStore:
 
     # -- writing -----------------------------------------------------------------------------
 
-    def save(self, progress: Progress) -> "HandEditKept | None":
+    def save(self, progress: Progress) -> HandEditKept | None:
         """Write ``progress`` atomically (see :meth:`write`). Raises OSError (disk full, read-only,
         ...) for the caller to report and retry; the answers stay in memory either way."""
         import tomli_w  # kept off the import path of commands that only read
@@ -454,7 +470,9 @@ class ProgressStore:
         data = tomli_w.dumps(progress.to_document(), multiline_strings=True).encode("utf-8")
         return self.write(data)
 
-    def write(self, data: bytes, *, writer: Callable[[Path, bytes], os.stat_result] = atomic_write) -> "HandEditKept | None":
+    def write(
+        self, data: bytes, *, writer: Callable[[Path, bytes], os.stat_result] = atomic_write
+    ) -> HandEditKept | None:
         """Replace the progress file with ``data``, first keeping any edit made to it by hand.
 
         If the file on disk is not the one we last read or wrote (someone edited it while Safe
@@ -469,7 +487,7 @@ class ProgressStore:
         self._seen = _Seen.of(written, data)
         return kept
 
-    def _keep_hand_edit(self) -> "HandEditKept | None":
+    def _keep_hand_edit(self) -> HandEditKept | None:
         seen = self._seen
         if seen is NOT_SEEN:
             return None  # nothing read or written yet: there is no version of ours to compare with
@@ -536,7 +554,13 @@ class ProgressStore:
     def _open_lock_file(self) -> int:
         """Open (or create, 0600) the lock file without following a symbolic link and without
         truncating: a link planted there must never lead us to empty or lock someone's file."""
-        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+        flags = (
+            os.O_RDWR
+            | os.O_CREAT
+            | getattr(os, "O_NOFOLLOW", 0)
+            | getattr(os, "O_CLOEXEC", 0)
+            | getattr(os, "O_NONBLOCK", 0)
+        )
         try:
             descriptor = os.open(self.lock_path, flags, 0o600)
         except OSError as error:
@@ -589,7 +613,7 @@ class ProgressStore:
     def locked(self) -> bool:
         return self._lock_stream is not None
 
-    def __enter__(self) -> "ProgressStore":
+    def __enter__(self) -> ProgressStore:
         self.acquire_lock()
         return self
 
@@ -653,7 +677,7 @@ class _Seen:
     data: bytes
 
     @classmethod
-    def of(cls, info: os.stat_result, data: bytes) -> "_Seen":
+    def of(cls, info: os.stat_result, data: bytes) -> _Seen:
         return cls(info.st_ino, info.st_size, info.st_mtime_ns, data)
 
     def same_status(self, info: os.stat_result) -> bool:

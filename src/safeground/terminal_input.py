@@ -32,7 +32,8 @@ Windows reads the console through another driver that has none of these problems
 from __future__ import annotations
 
 import codecs
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 ESC = "\x1b"
 PASTE_START = "\x1b[200~"
@@ -88,7 +89,7 @@ class PasteFilter:
             character = queue.pop()
             if not self.in_paste:
                 out.append(character)
-                self._recent = (self._recent + character)[-len(PASTE_START):]
+                self._recent = (self._recent + character)[-len(PASTE_START) :]
                 if self._recent == PASTE_START:
                     self.in_paste, self._recent = True, ""
             elif self._pending:

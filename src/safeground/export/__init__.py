@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from safeground.content import Workbook
-    from safeground.export.output import Target
     from safeground.export.document import (
         ExportError,
         NothingToExport,
@@ -35,8 +35,8 @@ if TYPE_CHECKING:
         build_document,
         clean,
     )
-    from safeground.export.output import TargetExists
-    from safeground.export.printing import PrintingError, Printer, PrintResult, default_printer, list_printers
+    from safeground.export.output import Target, TargetExists
+    from safeground.export.printing import Printer, PrintingError, PrintResult, default_printer, list_printers
     from safeground.progress import Progress
 
 #: The same as ``safeground.export.document.DEFAULT_PROFILE``, without importing it.
@@ -46,8 +46,10 @@ DEFAULT_PROFILE = "default"
 # ``status``, and the app's start-up go through it), so the names that live in its modules are
 # imported on first use rather than here.
 _LAZY = {
-    **dict.fromkeys(("ExportError", "NothingToExport", "PrintDocument", "PrintPage", "UnknownChapter",
-                     "build_document", "clean"), "document"),
+    **dict.fromkeys(
+        ("ExportError", "NothingToExport", "PrintDocument", "PrintPage", "UnknownChapter", "build_document", "clean"),
+        "document",
+    ),
     **dict.fromkeys(("PrintingError", "Printer", "PrintResult", "default_printer", "list_printers"), "printing"),
     "TargetExists": "output",
 }
@@ -60,6 +62,7 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
     globals()[name] = value
     return value
+
 
 __all__ = [
     "FORMATS",
@@ -87,8 +90,15 @@ __all__ = [
 
 FORMATS = ("text", "markdown", "html", "pdf")
 #: File name suffix -> format, for ``-o`` without ``--format``.
-SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
-            ".html": "html", ".htm": "html", ".pdf": "pdf"}
+SUFFIXES = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+}
 #: The suffix to suggest for each format.
 DEFAULT_SUFFIX = {"text": ".txt", "markdown": ".md", "html": ".html", "pdf": ".pdf"}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 PROG = "safeground"
 FORMAT_CHOICES = ("text", "markdown", "html", "pdf")
@@ -20,13 +20,21 @@ def register(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
     """Add ``export`` and ``print``; ``command(name, summary)`` returns a new subparser."""
     export = command("export", "save completed pages as text, Markdown, HTML or PDF")
     _selection(export)
-    export.add_argument("--format", "-f", choices=FORMAT_CHOICES,
-                        help="the file format (default: from the -o file's suffix, else text)")
-    export.add_argument("-o", "--output", metavar="PATH",
-                        help="the file to write (.txt .md .html .pdf); text and Markdown go to the screen without it. "
-                             "A pipe or device (like /dev/stdout) is written into")
-    export.add_argument("--force", action="store_true",
-                        help="replace the -o file if it exists (without it, an existing file is never touched)")
+    export.add_argument(
+        "--format", "-f", choices=FORMAT_CHOICES, help="the file format (default: from the -o file's suffix, else text)"
+    )
+    export.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="the file to write (.txt .md .html .pdf); text and Markdown go to the screen without it. "
+        "A pipe or device (like /dev/stdout) is written into",
+    )
+    export.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the -o file if it exists (without it, an existing file is never touched)",
+    )
     export.set_defaults(handler=_export, command_parser=export)
 
     printing = command("print", "print completed pages on a printer (through CUPS)")
@@ -36,16 +44,21 @@ def register(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
 
 
 def _selection(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--chapter", "-c", action="append", metavar="ID", dest="chapters",
-                        help="only this chapter (repeat for several; default: all)")
-    parser.add_argument("--include-drafts", action="store_true",
-                        help="also pages you have started but not finished, marked as drafts")
+    parser.add_argument(
+        "--chapter",
+        "-c",
+        action="append",
+        metavar="ID",
+        dest="chapters",
+        help="only this chapter (repeat for several; default: all)",
+    )
+    parser.add_argument(
+        "--include-drafts", action="store_true", help="also pages you have started but not finished, marked as drafts"
+    )
 
 
 def _fail(error: Exception) -> int:
-    from safeground.export import NothingToExport
-
-    from safeground.export import TargetExists
+    from safeground.export import NothingToExport, TargetExists
     from safeground.untrusted import for_terminal
 
     message = str(error)
@@ -84,8 +97,15 @@ def _load(args: argparse.Namespace):
 def _export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from safeground.export import DEFAULT_SUFFIX, ExportError, TargetExists, build_document, format_for_path, render
-    from safeground.export import write_target
+    from safeground.export import (
+        DEFAULT_SUFFIX,
+        ExportError,
+        TargetExists,
+        build_document,
+        format_for_path,
+        render,
+        write_target,
+    )
     from safeground.export.output import FILE, STREAM, inspect_target
     from safeground.untrusted import for_terminal
 
@@ -99,8 +119,10 @@ def _export(args: argparse.Namespace) -> int:
         else:
             fmt = format_for_path(output)
             if fmt is None:
-                parser.error(f"cannot tell the format from {output!r}: give --format, or a file name ending in "
-                             f".txt, .md, .html or .pdf")
+                parser.error(
+                    f"cannot tell the format from {output!r}: give --format, or a file name ending in "
+                    f".txt, .md, .html or .pdf"
+                )
     if output is None and fmt in ("html", "pdf"):
         parser.error(f"{fmt} is saved to a file: add -o PATH, like -o pages{DEFAULT_SUFFIX[fmt]}")
     if to_stdout and fmt == "pdf" and sys.stdout.isatty():

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Iterable, Union
+from typing import Any
 
 from safeground.content import Field, Page, Workbook
 from safeground.progress import Progress
@@ -183,7 +184,7 @@ class Quote:
     spans: Inline
 
 
-Block = Union[Paragraph, Heading, BulletList, Quote]
+Block = Paragraph | Heading | BulletList | Quote
 
 _BULLET = re.compile(r"^\s{0,3}[-*+]\s+(.*)$")
 _ORDERED = re.compile(r"^\s{0,3}(\d{1,9})[.)]\s+(.*)$")
@@ -274,8 +275,15 @@ def parse_text(source: str) -> tuple[Block, ...]:
             blocks.append(Quote(parse_inline(" ".join(q for q in quoted if q))))
             continue
         joined: list[str] = []
-        while index < len(lines) and lines[index].strip() and not (
-            _HEADING.match(lines[index]) or _BULLET.match(lines[index]) or _ORDERED.match(lines[index]) or _QUOTE.match(lines[index])
+        while (
+            index < len(lines)
+            and lines[index].strip()
+            and not (
+                _HEADING.match(lines[index])
+                or _BULLET.match(lines[index])
+                or _ORDERED.match(lines[index])
+                or _QUOTE.match(lines[index])
+            )
         ):
             joined.append(lines[index].strip())
             index += 1
@@ -396,7 +404,7 @@ class ListAnswer:
     items: tuple[str, ...]
 
 
-Answer = Union[NoAnswer, TextAnswer, OptionsAnswer, ScaleAnswer, StatementsAnswer, ListAnswer]
+Answer = NoAnswer | TextAnswer | OptionsAnswer | ScaleAnswer | StatementsAnswer | ListAnswer
 
 
 def _is_int(value: Any) -> bool:
@@ -521,8 +529,20 @@ def shorten(text: str, limit: int = CONTEXT_CHARS) -> str:
 
 def format_date(day: date) -> str:
     """``12 March 2026``: no month/day order to misread."""
-    months = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-              "October", "November", "December")
+    months = (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    )
     return f"{day.day} {months[day.month - 1]} {day.year}"
 
 
@@ -546,7 +566,9 @@ def select_chapters(workbook: Workbook, chapters: Iterable[str] | None) -> list[
     return [c for c in valid if c in wanted]
 
 
-def _print_page(workbook: Workbook, progress: Progress, chapter_id: str, page: Page, draft: bool, number: int) -> PrintPage:
+def _print_page(
+    workbook: Workbook, progress: Progress, chapter_id: str, page: Page, draft: bool, number: int
+) -> PrintPage:
     chapter = workbook.chapter(chapter_id)
     assert chapter is not None
     fields = tuple(

@@ -41,26 +41,49 @@ _FOLDERS = (
 )
 #: family -> (Debian folder name, {style: file names})
 _KNOWN: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {
-    "DejaVu Sans": ("dejavu", {
-        "": ("DejaVuSans.ttf",), "B": ("DejaVuSans-Bold.ttf",),
-        "I": ("DejaVuSans-Oblique.ttf",), "BI": ("DejaVuSans-BoldOblique.ttf",),
-    }),
-    "Noto Sans": ("noto", {
-        "": ("NotoSans-Regular.ttf",), "B": ("NotoSans-Bold.ttf",),
-        "I": ("NotoSans-Italic.ttf",), "BI": ("NotoSans-BoldItalic.ttf",),
-    }),
-    "Liberation Sans": ("liberation", {
-        "": ("LiberationSans-Regular.ttf",), "B": ("LiberationSans-Bold.ttf",),
-        "I": ("LiberationSans-Italic.ttf",), "BI": ("LiberationSans-BoldItalic.ttf",),
-    }),
-    "Arial": ("msttcorefonts", {
-        "": ("Arial.ttf", "arial.ttf"), "B": ("Arial Bold.ttf", "Arial_Bold.ttf", "arialbd.ttf"),
-        "I": ("Arial Italic.ttf", "Arial_Italic.ttf", "ariali.ttf"),
-        "BI": ("Arial Bold Italic.ttf", "Arial_Bold_Italic.ttf", "arialbi.ttf"),
-    }),
+    "DejaVu Sans": (
+        "dejavu",
+        {
+            "": ("DejaVuSans.ttf",),
+            "B": ("DejaVuSans-Bold.ttf",),
+            "I": ("DejaVuSans-Oblique.ttf",),
+            "BI": ("DejaVuSans-BoldOblique.ttf",),
+        },
+    ),
+    "Noto Sans": (
+        "noto",
+        {
+            "": ("NotoSans-Regular.ttf",),
+            "B": ("NotoSans-Bold.ttf",),
+            "I": ("NotoSans-Italic.ttf",),
+            "BI": ("NotoSans-BoldItalic.ttf",),
+        },
+    ),
+    "Liberation Sans": (
+        "liberation",
+        {
+            "": ("LiberationSans-Regular.ttf",),
+            "B": ("LiberationSans-Bold.ttf",),
+            "I": ("LiberationSans-Italic.ttf",),
+            "BI": ("LiberationSans-BoldItalic.ttf",),
+        },
+    ),
+    "Arial": (
+        "msttcorefonts",
+        {
+            "": ("Arial.ttf", "arial.ttf"),
+            "B": ("Arial Bold.ttf", "Arial_Bold.ttf", "arialbd.ttf"),
+            "I": ("Arial Italic.ttf", "Arial_Italic.ttf", "ariali.ttf"),
+            "BI": ("Arial Bold Italic.ttf", "Arial_Bold_Italic.ttf", "arialbi.ttf"),
+        },
+    ),
 }
-_EMOJI_FILES = ("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf", "/usr/share/fonts/noto/NotoColorEmoji.ttf",
-                "/usr/share/fonts/google-noto-emoji/NotoColorEmoji.ttf", "~/.local/share/fonts/NotoColorEmoji.ttf")
+_EMOJI_FILES = (
+    "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf",
+    "/usr/share/fonts/noto/NotoColorEmoji.ttf",
+    "/usr/share/fonts/google-noto-emoji/NotoColorEmoji.ttf",
+    "~/.local/share/fonts/NotoColorEmoji.ttf",
+)
 
 
 @dataclass(frozen=True)
@@ -103,7 +126,10 @@ def _fc_match(family: str, style: str) -> Path | None:
     try:
         result = subprocess.run(
             ["fc-match", "-f", "%{family[0]}\\n%{file}\\n%{style[0]}", f"{family}:{_FC_STYLE[style]}"],
-            capture_output=True, text=True, timeout=10, check=False,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return None

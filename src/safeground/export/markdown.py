@@ -49,7 +49,7 @@ def _guard_line_start(text: str) -> str:
         token = match.group(0)
         if token[0].isdigit():
             # "1." at the start of a line is a numbered list: escape the dot or parenthesis.
-            return token + "\\" + text[len(token):]
+            return token + "\\" + text[len(token) :]
         return "\\" + text
     return text
 
@@ -73,7 +73,7 @@ def inline(spans: Inline) -> str:
             # Emphasis markers must touch the text: keep the spaces outside them.
             core = text.strip()
             lead = text[: len(text) - len(text.lstrip())]
-            trail = text[len(text.rstrip()):]
+            trail = text[len(text.rstrip()) :]
             mark = "***" if span.bold and span.italic else "**" if span.bold else "*"
             text = f"{lead}{mark}{core}{mark}{trail}"
         out.append(text)

@@ -32,10 +32,11 @@ import signal
 import stat
 import tempfile
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from safeground.export.document import ExportError
 
@@ -93,8 +94,9 @@ def inspect_target(path: Path) -> Target:
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
-        raise ExportError(f"{path} is a link to {_link_text(path)}, which does not exist: "
-                          "give the name of a file to save to") from None
+        raise ExportError(
+            f"{path} is a link to {_link_text(path)}, which does not exist: give the name of a file to save to"
+        ) from None
     except OSError as error:
         raise ExportError(f"cannot save {path}: {error.strerror or error}") from None
     if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or (stat.S_ISREG(mode) and _DESCRIPTOR_PATH.match(str(path))):
@@ -144,7 +146,7 @@ def _write_all(fd: int, data: bytes) -> None:
     """All of ``data``: a pipe takes a write in pieces."""
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view[:_CHUNK]):]
+        view = view[os.write(fd, view[:_CHUNK]) :]
 
 
 def _write_stream(path: Path, data: bytes) -> None:

@@ -38,8 +38,8 @@ from safeground.export.document import (
     ScaleAnswer,
     StatementsAnswer,
     TextAnswer,
-    has_rtl,
     base_direction,
+    has_rtl,
 )
 from safeground.export.fonts import FontChoice, find_fonts, font_env_problem
 
@@ -88,7 +88,7 @@ def _shaping_available() -> bool:
 class _Document(FPDF):
     """fpdf's page furniture, handed to the renderer."""
 
-    def __init__(self, renderer: "PdfRenderer", **kwargs):
+    def __init__(self, renderer: PdfRenderer, **kwargs):
         super().__init__(**kwargs)
         self.renderer = renderer
 
@@ -305,8 +305,17 @@ class PdfRenderer:
 
     # -- text ------------------------------------------------------------------------------------
 
-    def paragraph(self, text: str, *, size: float = ANSWER_SIZE, style: str = "", indent: float = 0,
-                  color: tuple[int, int, int] = BLACK, height: float = LINE, after: float = 1.5) -> None:
+    def paragraph(
+        self,
+        text: str,
+        *,
+        size: float = ANSWER_SIZE,
+        style: str = "",
+        indent: float = 0,
+        color: tuple[int, int, int] = BLACK,
+        height: float = LINE,
+        after: float = 1.5,
+    ) -> None:
         """Text wrapped to the page and flowing over pages. Each line as typed is laid out in its
         own direction (as Unicode's bidi rules treat lines): right-aligned and shaped when it
         starts with right-to-left letters."""
@@ -337,8 +346,7 @@ class PdfRenderer:
                     pdf.cell(width, height, part, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
                 continue
             pdf.set_x(MARGIN + indent)
-            pdf.multi_cell(width, height, line, align="R" if rtl else "L",
-                           new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(width, height, line, align="R" if rtl else "L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             if shaped:
                 pdf.set_text_shaping(False)
         pdf.set_text_color(*BLACK)
@@ -479,8 +487,9 @@ class PdfRenderer:
             pdf.set_font(self.family, "B", PROMPT_SIZE)
             pdf.set_draw_color(0, 0, 0)
             pdf.set_line_width(0.5)
-            pdf.cell(0, 8, "DRAFT: this page is not finished yet.", border=1, align="C",
-                     new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.cell(
+                0, 8, "DRAFT: this page is not finished yet.", border=1, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+            )
             pdf.set_line_width(0.2)
             pdf.ln(3)
         for block in page.text:
@@ -503,8 +512,12 @@ class PdfRenderer:
         elif isinstance(answer, OptionsAnswer):
             checked, unchecked = ("\u2611", "\u2610") if self.has_glyphs("\u2611\u2610") else ("[x]", "[ ]")
             for option in answer.options:
-                self.marked(checked if option.chosen else unchecked, option.label, indent=INDENT,
-                            style="B" if option.chosen else "")
+                self.marked(
+                    checked if option.chosen else unchecked,
+                    option.label,
+                    indent=INDENT,
+                    style="B" if option.chosen else "",
+                )
         elif isinstance(answer, ScaleAnswer):
             self.paragraph(answer.text, indent=INDENT)
         elif isinstance(answer, StatementsAnswer):
@@ -525,7 +538,9 @@ class PdfRenderer:
         columns = (width * 0.68, width * 0.32)
         rows = [(self.fit(row.statement), self.fit(row.rating_text)) for row in answer.rows]
         room = pdf.page_break_trigger - pdf.t_margin - 3 * LINE
-        if any(self._cell_height(text, column) > room for row in rows for text, column in zip(row, columns)):
+        if any(
+            self._cell_height(text, column) > room for row in rows for text, column in zip(row, columns, strict=True)
+        ):
             self._statements_as_list(rows)
             return
         left = pdf.l_margin
@@ -537,8 +552,13 @@ class PdfRenderer:
             pdf.set_text_shaping(True)  # right-to-left statements, laid out in their own direction
         try:
             with pdf.table(
-                width=width, col_widths=columns, align="LEFT", line_height=LINE,
-                text_align=("LEFT", "LEFT"), first_row_as_headings=True, padding=PADDING,
+                width=width,
+                col_widths=columns,
+                align="LEFT",
+                line_height=LINE,
+                text_align=("LEFT", "LEFT"),
+                first_row_as_headings=True,
+                padding=PADDING,
             ) as table:
                 heading = table.row()
                 heading.cell("Statement")
@@ -613,7 +633,9 @@ def _is_emoji(char: str) -> bool:
     return 0x1F000 <= code <= 0x1FAFF or 0x2600 <= code <= 0x27BF
 
 
-def render_pdf(document: PrintDocument, fonts: FontChoice | None = None, paper: str | None = None) -> tuple[bytes, list[str]]:
+def render_pdf(
+    document: PrintDocument, fonts: FontChoice | None = None, paper: str | None = None
+) -> tuple[bytes, list[str]]:
     """The PDF's bytes and the warnings to pass on (characters that could not be drawn, ...)."""
     logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
     renderer = PdfRenderer(document, fonts, paper)

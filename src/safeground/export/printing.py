@@ -61,8 +61,16 @@ def _environment() -> dict[str, str]:
 
 
 def _run(command: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=_environment(),
-                          stdin=subprocess.DEVNULL, check=False, errors="replace")
+    return subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=_environment(),
+        stdin=subprocess.DEVNULL,
+        check=False,
+        errors="replace",
+    )
 
 
 def lp_available() -> bool:
@@ -105,7 +113,9 @@ def list_printers() -> list[Printer]:
         states_run = _run(["lpstat", "-p"], LPSTAT_TIMEOUT)
     except (OSError, subprocess.SubprocessError):
         return []
-    names = [line.strip() for line in names_run.stdout.splitlines() if line.strip()] if names_run.returncode == 0 else []
+    names = (
+        [line.strip() for line in names_run.stdout.splitlines() if line.strip()] if names_run.returncode == 0 else []
+    )
     states: dict[str, str] = {}
     for line in states_run.stdout.splitlines():
         match = re.match(r"printer (\S+) (?:is |now )?(idle|printing|disabled)", line)
@@ -129,8 +139,17 @@ def _explain(stderr: str, printer: str | None) -> str:
         known = [p.name for p in list_printers()]
         listed = f" (printers here: {', '.join(known)})" if known else ""
         return f"there is no printer named {printer!r}{listed}; you can {SUGGESTION}"
-    if any(s in lowered for s in ("scheduler not responding", "not running", "connection refused",
-                                  "bad file descriptor", "no such file or directory", "unable to connect")):
+    if any(
+        s in lowered
+        for s in (
+            "scheduler not responding",
+            "not running",
+            "connection refused",
+            "bad file descriptor",
+            "no such file or directory",
+            "unable to connect",
+        )
+    ):
         return f"the print service (CUPS) is not running; you can {SUGGESTION}"
     if "not accepting" in lowered:
         return f"printer {printer or 'the default printer'} is not accepting jobs right now; you can {SUGGESTION}"
@@ -153,7 +172,9 @@ def submit(pdf: Path, printer: str | None = None, title: str = JOB_TITLE) -> tup
     try:
         result = _run(command, LP_TIMEOUT)
     except subprocess.TimeoutExpired:
-        raise PrintingError(f"the print service did not answer within {LP_TIMEOUT} seconds; you can {SUGGESTION}") from None
+        raise PrintingError(
+            f"the print service did not answer within {LP_TIMEOUT} seconds; you can {SUGGESTION}"
+        ) from None
     except OSError as error:
         raise PrintingError(f"could not run lp ({error.strerror or error}); you can {SUGGESTION}") from None
     match = _REQUEST_ID.search(result.stdout) or _REQUEST_ID.search(result.stderr)

@@ -7,19 +7,19 @@ import weakref
 from typing import TYPE_CHECKING, Any, cast
 
 from textual import events, on
+from textual._context import active_message_pump
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.events import DescendantFocus
-from textual._context import active_message_pump
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, Markdown, ProgressBar, Static
 
 from safeground.untrusted import for_terminal
 from safeground.widgets.base import FieldWidget
-from safeground.widgets.registry import widget_for
 from safeground.widgets.plain import plain
+from safeground.widgets.registry import widget_for
 
 if TYPE_CHECKING:
     from safeground.app import SafeGroundApp
@@ -55,7 +55,7 @@ class ChapterScreen(Screen):
     #: How long a page change waits for the field being left to take the keys already sent to it.
     LANDING_WAIT = 2.0
 
-    def __init__(self, chapter: "Chapter", page_id: str, field_id: str | None = None) -> None:
+    def __init__(self, chapter: Chapter, page_id: str, field_id: str | None = None) -> None:
         super().__init__()
         self.chapter = chapter
         self.page_index = chapter.page_index(page_id) or 0
@@ -70,14 +70,14 @@ class ChapterScreen(Screen):
         #: Pages built so far: a late step of an earlier build knows it is out of date.
         self._builds = 0
         #: The page each field widget was built for: a change can arrive after its page has gone.
-        self._page_of: "weakref.WeakKeyDictionary[FieldWidget, str]" = weakref.WeakKeyDictionary()
+        self._page_of: weakref.WeakKeyDictionary[FieldWidget, str] = weakref.WeakKeyDictionary()
 
     @property
-    def safeground(self) -> "SafeGroundApp":
+    def safeground(self) -> SafeGroundApp:
         return cast("SafeGroundApp", self.app)
 
     @property
-    def page(self) -> "Page":
+    def page(self) -> Page:
         return self.chapter.pages[self.page_index]
 
     def compose(self) -> ComposeResult:
@@ -157,7 +157,7 @@ class ChapterScreen(Screen):
         widget.call_later(landed.set)  # runs after everything already queued for it
         try:
             await asyncio.wait_for(landed.wait(), self.LANDING_WAIT)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass  # a field that stopped taking messages: nothing more will land in it
 
     def _keep_answers(self) -> None:
@@ -197,7 +197,7 @@ class ChapterScreen(Screen):
         target = self.focused or self
         for index, item in enumerate(held):
             if isinstance(item, str):
-                self._held_keys = held[index + 1:]
+                self._held_keys = held[index + 1 :]
                 self._leaving = self.focused
                 self._builds += 1  # this page is done with: its late steps are out of date
                 self.set_focus(None)

@@ -46,8 +46,10 @@ class ConfirmReplace(ModalScreen[bool]):
     def question(self) -> str:
         path = for_terminal(self.path)
         if self.link_target is not None:
-            return (f"{path} is a link to {for_terminal(self.link_target)}, which already exists. "
-                    "Replacing it writes over that file (the link stays). What is in it now will be lost.")
+            return (
+                f"{path} is a link to {for_terminal(self.link_target)}, which already exists. "
+                "Replacing it writes over that file (the link stays). What is in it now will be lost."
+            )
         return f"{path} already exists. If you replace it, what is in it now will be lost."
 
     def on_mount(self) -> None:

@@ -62,7 +62,7 @@ class ChapterRow(ListItem):
     BAR_WIDTH = 20
     COUNT_WIDTH = 14
 
-    def __init__(self, chapter: "Chapter", done: int = 0) -> None:
+    def __init__(self, chapter: Chapter, done: int = 0) -> None:
         complete = done == len(chapter.pages)
         super().__init__(classes="chapter-row -complete" if complete else "chapter-row")
         self.chapter = chapter
@@ -92,7 +92,7 @@ class ChapterRow(ListItem):
 
 
 class OverallProgress(Static):
-    """"Overall: n of m pages complete" over one bar and a percentage, drawn as text."""
+    """ "Overall: n of m pages complete" over one bar and a percentage, drawn as text."""
 
     def __init__(self, done: int, total: int) -> None:
         super().__init__(id="overall")
@@ -130,7 +130,7 @@ class HomeScreen(Screen):
     ROW_BATCH = 5
 
     @property
-    def safeground(self) -> "SafeGroundApp":
+    def safeground(self) -> SafeGroundApp:
         return cast("SafeGroundApp", self.app)
 
     def compose(self) -> ComposeResult:
@@ -171,7 +171,9 @@ class HomeScreen(Screen):
             return
         batch, self._pending = self._pending[: self.ROW_BATCH], self._pending[self.ROW_BATCH :]
         done = self._view[0] if self._view else {}
-        self.query_one("#chapters", ListView).extend([ChapterRow(chapter, done.get(chapter.id, 0)) for chapter in batch])
+        self.query_one("#chapters", ListView).extend(
+            [ChapterRow(chapter, done.get(chapter.id, 0)) for chapter in batch]
+        )
         if self._pending:
             self.call_after_refresh(self._mount_more_rows)
 
@@ -186,10 +188,14 @@ class HomeScreen(Screen):
         if not count:
             return ""
         if count == 1:
-            return ("1 answer from an earlier version of this workbook can't be shown here. "
-                    "It is kept in your progress file, and 'safeground status' lists it.")
-        return (f"{count} answers from an earlier version of this workbook can't be shown here. "
-                "They are kept in your progress file, and 'safeground status' lists them.")
+            return (
+                "1 answer from an earlier version of this workbook can't be shown here. "
+                "It is kept in your progress file, and 'safeground status' lists it."
+            )
+        return (
+            f"{count} answers from an earlier version of this workbook can't be shown here. "
+            "They are kept in your progress file, and 'safeground status' lists them."
+        )
 
     def _progress_view(self) -> tuple[dict[str, int], str, str]:
         """Pages done per chapter, the overall line, and the continue button's label."""

@@ -23,8 +23,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Select, SelectionList, Static
 
-from safeground.widgets.plain import plain
 from safeground.untrusted import for_terminal
+from safeground.widgets.plain import plain
 
 if TYPE_CHECKING:
     from safeground.app import SafeGroundApp
@@ -50,10 +50,10 @@ class PrintDialog(ModalScreen[None]):
         super().__init__()
         self.preselected = chapter_ids
         self.include_drafts = include_drafts
-        self.printers: list["Printer"] = []
+        self.printers: list[Printer] = []
 
     @property
-    def safeground(self) -> "SafeGroundApp":
+    def safeground(self) -> SafeGroundApp:
         return cast("SafeGroundApp", self.app)
 
     def compose(self) -> ComposeResult:
@@ -64,7 +64,13 @@ class PrintDialog(ModalScreen[None]):
         rows = []
         for chapter in workbook.chapters:
             done = progress.chapter_progress(chapter).done
-            rows.append((plain(f"{chapter.title} ({done} of {len(chapter.pages)} pages complete)"), chapter.id, chapter.id in chosen))
+            rows.append(
+                (
+                    plain(f"{chapter.title} ({done} of {len(chapter.pages)} pages complete)"),
+                    chapter.id,
+                    chapter.id in chosen,
+                )
+            )
         file_name = f"safe-ground-{date.today():%Y-%m-%d}.pdf"
         with Vertical(id="print-box", classes="dialog"):
             yield Label("Print or save pages", classes="dialog-title")
@@ -97,12 +103,13 @@ class PrintDialog(ModalScreen[None]):
         printers = list_printers()
         self.app.call_from_thread(self._show_printers, printers)
 
-    def _show_printers(self, printers: list["Printer"]) -> None:
+    def _show_printers(self, printers: list[Printer]) -> None:
         self.printers = printers
         select = self.query_one("#print-printer", Select)
         if printers:
-            select.set_options([(Content(for_terminal(p.name) + (" (default)" if p.is_default else "")), p.name)
-                                for p in printers])
+            select.set_options(
+                [(Content(for_terminal(p.name) + (" (default)" if p.is_default else "")), p.name) for p in printers]
+            )
             select.value = printers[0].name
             select.prompt = "Printer"
         else:
@@ -143,7 +150,9 @@ class PrintDialog(ModalScreen[None]):
         if self.to_printer:
             select = self.query_one("#print-printer", Select)
             if select.is_blank():
-                self.app.notify("No printer to print to. Choose 'A file' to save the pages instead.", severity="warning")
+                self.app.notify(
+                    "No printer to print to. Choose 'A file' to save the pages instead.", severity="warning"
+                )
                 return
             self.run_job(chapters, drafts, printer=str(select.value), path=None, fmt=None)
         else:
@@ -156,8 +165,16 @@ class PrintDialog(ModalScreen[None]):
         self.query_one("#print-go", Button).disabled = True
 
     @work(thread=True, exclusive=True, group="print-job")
-    def run_job(self, chapters: list[str], drafts: bool, *, printer: str | None, path: Path | None, fmt: str | None,
-                replace: bool = False) -> None:
+    def run_job(
+        self,
+        chapters: list[str],
+        drafts: bool,
+        *,
+        printer: str | None,
+        path: Path | None,
+        fmt: str | None,
+        replace: bool = False,
+    ) -> None:
         from safeground.export import ExportError, TargetExists, export_to_file, print_pages
 
         session = self.safeground.session
@@ -168,10 +185,15 @@ class PrintDialog(ModalScreen[None]):
                 message, warnings = result.message + ".", result.warnings
             else:
                 assert path is not None
-                exported = export_to_file(session.workbook, session.progress, path, fmt, chapters, drafts,
-                                          session.profile, replace=replace)
+                exported = export_to_file(
+                    session.workbook, session.progress, path, fmt, chapters, drafts, session.profile, replace=replace
+                )
                 pages = f"{exported.pages} page{'s' if exported.pages != 1 else ''}"
-                where = f"{exported.link_target} (through the link {exported.path})" if exported.link_target else exported.path
+                where = (
+                    f"{exported.link_target} (through the link {exported.path})"
+                    if exported.link_target
+                    else exported.path
+                )
                 message, warnings = f"Saved {pages} to {where}.", exported.warnings
         except TargetExists as exists:
             self.app.call_from_thread(self._ask_replace, exists, chapters, drafts, fmt)
@@ -181,7 +203,7 @@ class PrintDialog(ModalScreen[None]):
             return
         self.app.call_from_thread(self._finished, message, warnings)
 
-    def _ask_replace(self, exists: "TargetExists", chapters: list[str], drafts: bool, fmt: str | None) -> None:
+    def _ask_replace(self, exists: TargetExists, chapters: list[str], drafts: bool, fmt: str | None) -> None:
         """The file is there: replace it only if the person says so; otherwise let them pick another name."""
         from safeground.screens.confirm_replace import ConfirmReplace
 

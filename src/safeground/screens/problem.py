@@ -18,8 +18,6 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Label, Static
 
-from safeground.untrusted import for_terminal
-from safeground.widgets.plain import plain_lines
 from safeground.storage import (
     HOLDER_ELSEWHERE,
     HOLDER_GONE,
@@ -27,6 +25,8 @@ from safeground.storage import (
     LockHolder,
     StorageError,
 )
+from safeground.untrusted import for_terminal
+from safeground.widgets.plain import plain_lines
 
 if TYPE_CHECKING:
     from safeground.app import SafeGroundApp
@@ -54,17 +54,25 @@ def locked_message(holder: LockHolder, state: str) -> str:
     if state == HOLDER_ELSEWHERE:
         return f"Safe Ground on {holder.host} has it open ({who}). Close it there to use it here."
     if state == HOLDER_GONE:
-        return (f"The Safe Ground that opened it ({who}) is no longer running, "
-                "but something else on this computer still holds its lock.")
+        return (
+            f"The Safe Ground that opened it ({who}) is no longer running, "
+            "but something else on this computer still holds its lock."
+        )
     if state == HOLDER_NO_TERMINAL:
-        return (f"Another Safe Ground has it open ({who}), but its terminal was closed, "
-                "so nobody can use it any more.")
+        return f"Another Safe Ground has it open ({who}), but its terminal was closed, so nobody can use it any more."
     return f"Another Safe Ground has it open ({who}). Close that one to use it here."
 
 
 class ProblemScreen(Screen):
-    def __init__(self, kind: str, message: str, *, holder: LockHolder | None = None, can_end: bool = False,
-                 can_move_aside: bool = True) -> None:
+    def __init__(
+        self,
+        kind: str,
+        message: str,
+        *,
+        holder: LockHolder | None = None,
+        can_end: bool = False,
+        can_move_aside: bool = True,
+    ) -> None:
         super().__init__()
         self.kind = kind
         self.message = message
@@ -73,7 +81,7 @@ class ProblemScreen(Screen):
         self.can_move_aside = can_move_aside
 
     @property
-    def safeground(self) -> "SafeGroundApp":
+    def safeground(self) -> SafeGroundApp:
         return cast("SafeGroundApp", self.app)
 
     def compose(self) -> ComposeResult:
@@ -110,4 +118,6 @@ class ProblemScreen(Screen):
             except StorageError as error:
                 self.query_one("#problem-message", Static).update(plain_lines(error))
                 return
-            self.app.notify(for_terminal(f"Your old file is kept as {moved}."), title="Starting fresh", timeout=10, markup=False)
+            self.app.notify(
+                for_terminal(f"Your old file is kept as {moved}."), title="Starting fresh", timeout=10, markup=False
+            )

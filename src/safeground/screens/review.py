@@ -38,7 +38,7 @@ class ReviewScreen(Screen):
         self.include_drafts = False
 
     @property
-    def safeground(self) -> "SafeGroundApp":
+    def safeground(self) -> SafeGroundApp:
         return cast("SafeGroundApp", self.app)
 
     def compose(self) -> ComposeResult:
@@ -62,7 +62,11 @@ class ReviewScreen(Screen):
         assert session is not None
         container = self.query_one("#review", VerticalScroll)
         await container.remove_children()
-        drafts = "Unfinished pages are shown as drafts (d hides them)." if self.include_drafts else "Only completed pages are shown (d adds unfinished ones as drafts)."
+        drafts = (
+            "Unfinished pages are shown as drafts (d hides them)."
+            if self.include_drafts
+            else "Only completed pages are shown (d adds unfinished ones as drafts)."
+        )
         widgets: list[Static] = [Static(Content(f"This is how your pages will print. {drafts}"), id="review-note")]
         try:
             document = build_document(

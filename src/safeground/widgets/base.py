@@ -30,14 +30,14 @@ class FieldWidget(Vertical):
     class Changed(Message):
         """The answer changed. ``settled`` is True for choices (save now), False while typing."""
 
-        def __init__(self, field_widget: "FieldWidget", value: Any, settled: bool) -> None:
+        def __init__(self, field_widget: FieldWidget, value: Any, settled: bool) -> None:
             super().__init__()
             self.field_widget = field_widget
             self.value = value
             self.settled = settled
 
         @property
-        def control(self) -> "FieldWidget":
+        def control(self) -> FieldWidget:
             return self.field_widget
 
     def __init__(self, field: Field, value: Any = None, *, id: str | None = None) -> None:

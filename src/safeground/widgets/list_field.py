@@ -8,8 +8,8 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Input
 
-from safeground.widgets.base import FieldWidget
 from safeground.untrusted import for_terminal
+from safeground.widgets.base import FieldWidget
 from safeground.widgets.visible import ShowControls
 
 
@@ -36,7 +36,9 @@ class ListField(FieldWidget):
                 if isinstance(text, str):
                     yield ListItem(text)
             with Horizontal(classes="list-add"):
-                yield Input(placeholder=f"Type {noun}, then press Enter", highlighter=ShowControls(), classes="list-add--text")
+                yield Input(
+                    placeholder=f"Type {noun}, then press Enter", highlighter=ShowControls(), classes="list-add--text"
+                )
                 yield Button(Content("Add"), compact=True, classes="list-add--button")
 
     @property

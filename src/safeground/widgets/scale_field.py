@@ -7,15 +7,17 @@ from textual.containers import Horizontal
 from textual.widgets import Label
 
 from safeground.widgets.base import FieldWidget
-from safeground.widgets.scale_points import ScalePoints
 from safeground.widgets.plain import plain
+from safeground.widgets.scale_points import ScalePoints
 
 
 class ScaleField(FieldWidget):
     def compose_control(self) -> ComposeResult:
         value = self.initial if isinstance(self.initial, int) and not isinstance(self.initial, bool) else None
         field = self.field
-        yield Label(plain(f"{field.min} = {field.min_label}   ·   {field.max} = {field.max_label}"), classes="scale-key")
+        yield Label(
+            plain(f"{field.min} = {field.min_label}   ·   {field.max} = {field.max_label}"), classes="scale-key"
+        )
         with Horizontal(classes="scale-row field--control"):
             yield ScalePoints(field.min, field.max, value)
 

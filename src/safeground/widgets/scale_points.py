@@ -77,13 +77,13 @@ class ScalePoints(Horizontal, can_focus=True):
     """The chosen number, or None before anything is chosen."""
 
     class Changed(Message):
-        def __init__(self, points: "ScalePoints", value: int | None) -> None:
+        def __init__(self, points: ScalePoints, value: int | None) -> None:
             super().__init__()
             self.points = points
             self.value = value
 
         @property
-        def control(self) -> "ScalePoints":
+        def control(self) -> ScalePoints:
             return self.points
 
     def __init__(self, low: int, high: int, value: int | None = None, *, classes: str | None = None) -> None:

@@ -7,8 +7,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, Static
 
 from safeground.widgets.base import FieldWidget
-from safeground.widgets.scale_points import ScalePoints
 from safeground.widgets.plain import plain
+from safeground.widgets.scale_points import ScalePoints
 
 
 class StatementsField(FieldWidget):

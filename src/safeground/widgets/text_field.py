@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import Input
 
-from safeground.widgets.base import FieldWidget
 from safeground.untrusted import for_terminal
+from safeground.widgets.base import FieldWidget
 from safeground.widgets.visible import ShowControls
 
 

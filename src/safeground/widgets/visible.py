@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.widgets import TextArea
 
 from safeground.untrusted import CONTROL_PICTURES as _PICTURES
+
 #: In one line of text a tab is shown as a space; a text area lays tabs out itself.
 _ONE_LINE = {**_PICTURES, 0x09: 0x20}
 _TEXT_AREA = {code: picture for code, picture in _PICTURES.items() if code != 0x09}
