@@ -105,7 +105,7 @@ class Run:
 def _open_page(app: PtyApp) -> None:
     """Enter on the contents page continues on the page we were on."""
     app.wait_for("pages complete")  # the home screen's overall line
-    drawn = len(app.output)
+    drawn = app.output
     app.write(ENTER)
     try:
         app.wait_for(PAGE_TITLE, timeout=WAIT / 2)
@@ -113,7 +113,7 @@ def _open_page(app: PtyApp) -> None:
     except AssertionError:
         # Pressed again only if the app drew nothing at all since: then the key went nowhere. A
         # slow page is waited for, never pressed twice (a second Enter would land in the answer).
-        if len(app.output) != drawn:
+        if app.output != drawn:
             raise
     app.write(ENTER)
     app.wait_for(PAGE_TITLE)

@@ -203,6 +203,11 @@ class TmuxApp:
                 raise AssertionError(f"timed out waiting for {wanted!r}:\n{self.text()}")
             time.sleep(0.05)
 
+    @property
+    def output(self) -> str:
+        """What the window shows now: it differs from an earlier look once the app has drawn."""
+        return self.text()
+
     def write(self, keys: str) -> None:
         self.tmux("send-keys", "-t", "sg", "-l", "--", keys)
 
