@@ -7,8 +7,9 @@ screen), and the renderers escape every piece of text for their own format.
 
 The blocks are few on purpose: paragraphs, headings, lists and quotes, each holding runs of text
 with their emphasis (:class:`Span`). Whatever else Markdown has is read into one of those: a code
-block is a paragraph of its text, a table one paragraph per row, a nested list more items of its
-list, a link its text followed by its address. A rule (``---``) draws nothing.
+block is a paragraph of its text, a table one paragraph per row, a nested list a list of its own
+between its parent's items, a link its text followed by its address. A rule (``---``) draws
+nothing.
 """
 
 from __future__ import annotations
@@ -163,16 +164,28 @@ def _flat(blocks: Sequence[Block]) -> list[Inline]:
     return parts
 
 
-def _list(node: SyntaxTreeNode) -> BulletList:
-    """A list; a list nested in one of its items adds its own items after that item."""
+def _list(node: SyntaxTreeNode) -> Iterator[BulletList]:
+    """A list, as one :class:`BulletList`; a list nested in an item splits it there: the items so
+    far, the nested list, then the rest, numbered on from where they were (paper has no nesting
+    here, but an item is never renumbered)."""
+    ordered = node.type == "ordered_list"
+    number = int(node.attrs.get("start", 1)) if ordered else 1
+    start = number
     items: list[Inline] = []
     for item in node.children:
         inner = list(_blocks(item.children))
-        head = [block.spans for block in inner if not isinstance(block, BulletList)]
-        items.append(_joined(head))
-        items.extend(part for block in inner if isinstance(block, BulletList) for part in block.items)
-    start = node.attrs.get("start", 1) if node.type == "ordered_list" else 1
-    return BulletList(tuple(i for i in items if i), node.type == "ordered_list", int(start))
+        head = _joined([block.spans for block in inner if not isinstance(block, BulletList)])
+        nested = [block for block in inner if isinstance(block, BulletList)]
+        if head:
+            items.append(head)
+            number += 1
+        if nested:
+            if items:
+                yield BulletList(tuple(items), ordered, start)
+            yield from nested
+            items, start = [], number
+    if items:
+        yield BulletList(tuple(items), ordered, start)
 
 
 def _blocks(nodes: Sequence[SyntaxTreeNode]) -> Iterator[Block]:
@@ -183,7 +196,7 @@ def _blocks(nodes: Sequence[SyntaxTreeNode]) -> Iterator[Block]:
         elif kind == "heading":
             yield Heading(int(node.tag[1:]), _text_of(node))
         elif kind in ("bullet_list", "ordered_list"):
-            yield _list(node)
+            yield from _list(node)
         elif kind == "blockquote":
             yield Quote(_joined(_flat(list(_blocks(node.children)))))
         elif kind in ("code_block", "fence"):
