@@ -218,10 +218,16 @@ def _with_bars(cells: list[Inline]) -> list[Inline]:
     return out
 
 
+@lru_cache(maxsize=512)
 def parse_text(source: str) -> tuple[Block, ...]:
     """A page's text (the workbook's Markdown) as blocks: paragraphs, headings, lists, quotes.
     The text is cleaned (:func:`~safeground.export.cleaning.clean`) before it is read; blocks
-    with no text left are dropped."""
+    with no text left are dropped.
+
+    Remembered per text (the blocks are immutable): a workbook's pages do not change while it is
+    open, and markdown-it takes about 0.13 ms a page, which made each export of the built-in
+    workbook 2.7 ms slower than the regular expressions it replaced. The review screen and the
+    print dialog build the same pages again; the second time costs nothing."""
     blocks = _blocks(_tree(clean(source)).children)
     return tuple(b for b in blocks if (b.items if isinstance(b, BulletList) else b.spans))
 
