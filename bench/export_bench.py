@@ -21,14 +21,13 @@ from safeground.content import Workbook
 from safeground.progress import Progress
 
 FORMATS = ("pdf", "html", "markdown", "text")
-SUFFIX = {"pdf": ".pdf", "html": ".html", "markdown": ".md", "text": ".txt"}
 LIMITS = {"pdf": 0.5, "html": 0.05, "markdown": 0.05, "text": 0.05}
 
 
 def _export(workbook: Workbook, progress: Progress, folder: Path, fmt: str):
-    from safeground.export import export_to_file
+    from safeground.export import DEFAULT_SUFFIX, export_to_file
 
-    path = folder / f"pages{SUFFIX[fmt]}"
+    path = folder / f"pages{DEFAULT_SUFFIX[fmt]}"
 
     def run_once() -> None:
         export_to_file(workbook, progress, path, fmt, replace=True)  # the same file each repetition

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections.abc import Collection
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -130,7 +131,7 @@ def answer_page(
     chapter: Chapter,
     page: Page,
     text: str | None = None,
-    skip: set[str] = frozenset(),
+    skip: Collection[str] = frozenset(),
 ) -> None:
     for index, field in enumerate(page.fields):
         if field.id not in skip:

@@ -641,3 +641,44 @@ def test_errors_naming_hostile_paths_are_printed_cleaned(tmp_path, mini_dir):
     for result in (broken, missing):
         _no_traceback(result)
         assert _raw_controls(result.stdout, result.stderr) == [], result.stderr
+
+
+# -- structure: one definition per concept, no import circle ------------------------------------
+
+_SRC = Path(__file__).resolve().parents[1] / "src" / "safeground"
+
+
+def _imported_modules(path: Path) -> set[str]:
+    import ast
+
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_the_export_commands_never_import_the_command_line_back():
+    assert "safeground.cli" not in _imported_modules(_SRC / "export" / "commands.py")
+    assert not {"safeground.cli", "safeground.export.commands"} & _imported_modules(_SRC / "cli_support.py")
+
+
+@pytest.mark.parametrize("name", ["PROG", "DEFAULT_PROFILE", "FORMATS", "SUFFIXES", "DEFAULT_SUFFIX"])
+def test_each_shared_name_is_defined_once(name):
+    import ast
+
+    homes = []
+    for path in _SRC.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets = (
+                node.targets
+                if isinstance(node, ast.Assign)
+                else [node.target]
+                if isinstance(node, ast.AnnAssign)
+                else []
+            )
+            if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                homes.append(path.relative_to(_SRC).as_posix())
+    assert len(homes) == 1, homes

@@ -60,7 +60,7 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
     try:
         code = main(list(args))
     except SystemExit as exit_:  # argparse usage errors
-        code = exit_.code
+        code = exit_.code if isinstance(exit_.code, int) else 1
     out, err = capsys.readouterr()
     return code, out, err
 

@@ -25,6 +25,7 @@ from export_fixtures import (
 from safeground.export import NothingToExport, UnknownChapter, build_document, clean
 from safeground.export.document import (
     BulletList,
+    Heading,
     ListAnswer,
     NoAnswer,
     OptionsAnswer,
@@ -321,7 +322,7 @@ def test_no_module_in_export_imports_textual():
                 names = [node.module or ""]
             for name in names:
                 assert not name.startswith(("textual", "rich")), f"{path.name} imports {name}"
-            if not path.name == "pdf.py":
+            if not path.name.startswith("pdf"):  # pdf.py and its neighbours, imported to make a PDF
                 assert not any(n.startswith("fpdf") for n in names), f"{path.name} imports {names}"
 
 
@@ -384,3 +385,52 @@ def test_the_workbooks_own_text_keeps_its_direction_controls():
     printed = build_document(workbook, progress).pages[0].fields[0]
     assert printed.prompt == prompt
     assert printed.answer.text == "[U+2067]mine[U+2069]"
+
+
+# -- the workbook's text is read as the screen reads it (markdown-it) --------------------------
+
+
+def test_page_text_is_read_as_commonmark_like_the_screen():
+    """Where the old hand-made reader and the screen disagreed: a heading underlined with ===,
+    a character reference, a list nested four spaces in."""
+    blocks = parse_text("Title\n=====\n\nSafe &amp; sound\n\n- a\n    - b\n- c")
+    assert isinstance(blocks[0], Heading) and plain(blocks[0].spans) == "Title"
+    assert plain(blocks[1].spans) == "Safe & sound"
+    lists = blocks[2:]
+    assert all(isinstance(b, BulletList) for b in lists)
+    assert [[plain(i) for i in b.items] for b in lists] == [["a"], ["b"], ["c"]]
+
+
+def test_a_nested_list_never_renumbers_the_items_after_it():
+    blocks = parse_text("1. one\n   - under one\n2. two")
+    assert [(b.ordered, b.start, [plain(i) for i in b.items]) for b in blocks] == [
+        (True, 1, ["one"]),
+        (False, 1, ["under one"]),
+        (True, 2, ["two"]),
+    ]
+
+
+def test_page_text_raw_html_and_script_links_stay_text():
+    blocks = parse_text("<b>not bold</b> [click](javascript:alert(1)) and [fine](https://example.org)")
+    assert plain(blocks[0].spans) == "<b>not bold</b> [click](javascript:alert(1)) and fine (https://example.org)"
+    assert not any(span.bold for span in blocks[0].spans)
+
+
+def test_character_references_cannot_bring_back_control_characters_or_line_breaks():
+    text = plain(parse_text("a&#x2028;b&#x1b;c&#133;d\u2029e")[0].spans)
+    assert all(ord(c) >= 0x20 and not 0x7F <= ord(c) <= 0x9F and c not in "\u2028\u2029" for c in text)
+    assert text.startswith("a b")
+
+
+# -- one table per field kind -------------------------------------------------------------------
+
+
+def test_every_field_kind_has_a_printed_form_in_every_format():
+    """Adding a kind to kinds.KINDS without teaching the export fails here, not on someone's paper."""
+    from safeground.export import html, markdown, pdf, text
+    from safeground.export.answers import ANSWER_MAKERS
+    from safeground.kinds import KINDS
+
+    for table in (ANSWER_MAKERS, text.FIELD_RENDERERS, markdown.FIELD_RENDERERS, html.FIELD_RENDERERS):
+        assert set(table) == set(KINDS)
+    assert set(pdf.FIELD_RENDERERS) == set(KINDS)

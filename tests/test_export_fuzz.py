@@ -110,9 +110,7 @@ _TROUBLE = st.sampled_from(
         "`",
     ]
 )
-_TEXT = st.lists(st.one_of(st.text(st.characters(exclude_categories=("Cs",)), max_size=30), _TROUBLE), max_size=12).map(
-    "".join
-)
+_TEXT = st.lists(st.one_of(st.text(st.characters(codec="utf-8"), max_size=30), _TROUBLE), max_size=12).map("".join)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -168,3 +168,25 @@ def test_a_huge_workbook_title_is_whole_at_the_top_and_cut_above_each_page():
     assert html.count(title) == 2  # <title> and the heading
     assert len(html) < 2 * len(title) + 40_000
     assert html.count("title A very long\u2026 · Chapter") == 3
+
+
+def test_hostile_workbook_text_is_read_as_markdown_and_shown_as_text():
+    """The workbook's own text goes through markdown-it with raw HTML off, then through our
+    escaping: a workbook folder is as untrusted as an answer."""
+    from dataclasses import replace
+
+    workbook = mini_workbook()
+    chapter = workbook.chapters[0]
+    hostile = (
+        '**Bold** <script>alert("x")</script> & <img src=x onerror=alert(1)> \x1b[31mred\x1b[0m &#x1b;'
+        "\n\n- [a link](javascript:alert(1))\n\n<iframe src=https://example.org></iframe>"
+    )
+    page = replace(chapter.pages[0], text=hostile)
+    workbook = replace(workbook, chapters=(replace(chapter, pages=(page, *chapter.pages[1:])), *workbook.chapters[1:]))
+    html, parsed = _html(build_document(workbook, answered(workbook)))
+    _assert_self_contained_and_inert(html, parsed)
+    assert "<strong>Bold</strong>" in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt; red" in html
+    assert "&lt;iframe src=https://example.org&gt;&lt;/iframe&gt;" in html
+    assert "[a link](javascript:alert(1))" in html
+    assert "\x1b" not in html and "[31m" not in html

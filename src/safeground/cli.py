@@ -18,16 +18,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from safeground import __version__
+from safeground.cli_support import PROG, CommandError, load_progress, open_store
 from safeground.export.commands import register as register_export_commands
 from safeground.loader import WorkbookError, builtin_workbook_dir, check_workbook, load_workbook
-from safeground.storage import DEFAULT_PROFILE, ProgressFileError, ProgressStore, StorageError, resolve_data_dir
+from safeground.storage import DEFAULT_PROFILE, ProgressFileError, StorageError
 from safeground.untrusted import for_terminal
-
-PROG = "safeground"
-
-
-class CommandError(Exception):
-    """A failure to report as one line and exit 1."""
 
 
 def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -119,10 +114,6 @@ def _tolerate_narrow_output() -> None:
                 pass
 
 
-def _store(args: argparse.Namespace, workbook_id: str) -> ProgressStore:
-    return ProgressStore(resolve_data_dir(args.data_dir), args.profile, workbook_id)
-
-
 def _run_app(args: argparse.Namespace) -> int:
     try:
         from safeground.app import run_app
@@ -130,23 +121,6 @@ def _run_app(args: argparse.Namespace) -> int:
         print(f"{PROG}: the workbook app is not available in this build; try '{PROG} status'.", file=sys.stderr)
         return 1
     return run_app(workbook_dir=args.workbook, data_dir=args.data_dir, profile=args.profile)
-
-
-def _load_progress(args: argparse.Namespace):
-    workbook = load_workbook(args.workbook)
-    store = _store(args, workbook.id)
-    try:
-        progress = store.load(workbook)
-    except ProgressFileError as error:
-        raise CommandError(
-            f"{error}\n  Nothing was changed: your answers in that file are untouched.\n"
-            f"  To keep it and start fresh: {PROG} start-fresh{_profile_flag(args)}"
-        ) from None
-    return workbook, store, progress
-
-
-def _profile_flag(args: argparse.Namespace) -> str:
-    return f" --profile {args.profile}" if args.profile != DEFAULT_PROFILE else ""
 
 
 def _bar(fraction: float, width: int = 20) -> str:
@@ -175,7 +149,7 @@ def _json_for_terminal(text: str) -> str:
 
 
 def _status(args: argparse.Namespace) -> int:
-    workbook, store, progress = _load_progress(args)
+    workbook, store, progress = load_progress(args)
     chapters = [progress.chapter_progress(c) for c in workbook.chapters]
     done = sum(c.done for c in chapters)
     total = workbook.page_count
@@ -239,7 +213,7 @@ def _status(args: argparse.Namespace) -> int:
 
 def _where(args: argparse.Namespace) -> int:
     workbook_id = load_workbook(args.workbook).id
-    store = _store(args, workbook_id)
+    store = open_store(args, workbook_id)
     _say(f"Data folder:   {store.data_dir}")
     _say(f"Profile:       {store.profile_dir}")
     _say(f"Progress file: {store.path}")
@@ -264,7 +238,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _start_fresh(args: argparse.Namespace) -> int:
     workbook = load_workbook(args.workbook)
-    store = _store(args, workbook.id)
+    store = open_store(args, workbook.id)
     if not store.has_file():
         _say(f"There is no progress file yet at {store.path}: you already start fresh.")
         return 0

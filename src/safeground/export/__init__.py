@@ -24,30 +24,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from safeground.export.errors import ExportError, NothingToExport, UnknownChapter
+from safeground.export.formats import DEFAULT_SUFFIX, FORMAT_TABLE, FORMATS, LABELS, SUFFIXES, Format, format_for_path
+from safeground.storage import DEFAULT_PROFILE
+
 if TYPE_CHECKING:
     from safeground.content import Workbook
-    from safeground.export.document import (
-        ExportError,
-        NothingToExport,
-        PrintDocument,
-        PrintPage,
-        UnknownChapter,
-        build_document,
-        clean,
-    )
+    from safeground.export.document import PrintDocument, PrintPage, build_document, clean
     from safeground.export.output import Target, TargetExists
     from safeground.export.printing import Printer, PrintingError, PrintResult, default_printer, list_printers
     from safeground.progress import Progress
-
-#: The same as ``safeground.export.document.DEFAULT_PROFILE``, without importing it.
-DEFAULT_PROFILE = "default"
 
 # The command line imports this package for the export commands' options (``safeground --help``,
 # ``status``, and the app's start-up go through it), so the names that live in its modules are
 # imported on first use rather than here.
 _LAZY = {
     **dict.fromkeys(
-        ("ExportError", "NothingToExport", "PrintDocument", "PrintPage", "UnknownChapter", "build_document", "clean"),
+        ("PrintDocument", "PrintPage", "build_document", "clean"),
         "document",
     ),
     **dict.fromkeys(("PrintingError", "Printer", "PrintResult", "default_printer", "list_printers"), "printing"),
@@ -65,7 +58,12 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "DEFAULT_PROFILE",
+    "DEFAULT_SUFFIX",
     "FORMATS",
+    "FORMAT_TABLE",
+    "LABELS",
+    "Format",
     "SUFFIXES",
     "ExportError",
     "ExportResult",
@@ -88,20 +86,6 @@ __all__ = [
     "render",
 ]
 
-FORMATS = ("text", "markdown", "html", "pdf")
-#: File name suffix -> format, for ``-o`` without ``--format``.
-SUFFIXES = {
-    ".txt": "text",
-    ".text": "text",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".html": "html",
-    ".htm": "html",
-    ".pdf": "pdf",
-}
-#: The suffix to suggest for each format.
-DEFAULT_SUFFIX = {"text": ".txt", "markdown": ".md", "html": ".html", "pdf": ".pdf"}
-
 
 @dataclass(frozen=True)
 class Rendered:
@@ -120,15 +104,8 @@ class ExportResult:
     link_target: Path | None = None
 
 
-def format_for_path(path: str | os.PathLike) -> str | None:
-    """The format a file name asks for by its suffix (``.txt .md .html .htm .pdf``), or None."""
-    return SUFFIXES.get(Path(path).suffix.lower())
-
-
 def render(document: PrintDocument, fmt: str) -> Rendered:
     """``document`` as ``fmt`` (one of :data:`FORMATS`). Text formats are UTF-8."""
-    from safeground.export.document import ExportError
-
     if fmt == "text":
         from safeground.export.text import render_text
 
@@ -162,7 +139,6 @@ def write_private(path: str | os.PathLike, data: bytes, *, replace: bool = False
 
 def write_target(target: Target, data: bytes, *, replace: bool = False) -> None:
     """:func:`write_private` for a target already looked at (to refuse before rendering)."""
-    from safeground.export.document import ExportError
     from safeground.export.output import write
 
     try:
@@ -188,7 +164,7 @@ def export_to_file(
     before anything is rendered. Raises :class:`NothingToExport`, :class:`UnknownChapter` or
     :class:`ExportError` (cannot write there).
     """
-    from safeground.export.document import ExportError, build_document
+    from safeground.export.document import build_document
     from safeground.export.output import FILE, TargetExists, inspect_target
 
     path = Path(path).expanduser()

@@ -2,7 +2,9 @@
 
 ``safeground.cli`` calls :func:`register` with its helper that makes a subcommand (with the global
 options); each command's handler is stored on the parser (``handler``) for ``cli.main`` to call.
-Importing this module costs nothing: the export package is imported when a command runs.
+What both share (the program's name, opening the answers) is in :mod:`safeground.cli_support`, so
+this module never imports the command line back. Importing it costs nothing: the export's own
+modules are imported when a command runs.
 """
 
 from __future__ import annotations
@@ -10,9 +12,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-PROG = "safeground"
-FORMAT_CHOICES = ("text", "markdown", "html", "pdf")
+from safeground.cli_support import PROG, load_progress
+from safeground.export.formats import DEFAULT_SUFFIX, FORMATS, format_for_path, suffix_list
+
+if TYPE_CHECKING:
+    from safeground.content import Workbook
+    from safeground.progress import Progress
+
 PRIVACY_NOTE = "Keep it somewhere private: anyone who can open the file can read your answers."
 
 
@@ -21,13 +29,13 @@ def register(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
     export = command("export", "save completed pages as text, Markdown, HTML or PDF")
     _selection(export)
     export.add_argument(
-        "--format", "-f", choices=FORMAT_CHOICES, help="the file format (default: from the -o file's suffix, else text)"
+        "--format", "-f", choices=FORMATS, help="the file format (default: from the -o file's suffix, else text)"
     )
     export.add_argument(
         "-o",
         "--output",
         metavar="PATH",
-        help="the file to write (.txt .md .html .pdf); text and Markdown go to the screen without it. "
+        help=f"the file to write ({suffix_list()}); text and Markdown go to the screen without it. "
         "A pipe or device (like /dev/stdout) is written into",
     )
     export.add_argument(
@@ -87,25 +95,15 @@ def _write_stdout(data: bytes, binary: bool = False) -> None:
     buffer.flush()
 
 
-def _load(args: argparse.Namespace):
-    from safeground.cli import _load_progress
-
-    workbook, _store, progress = _load_progress(args)
+def _load(args: argparse.Namespace) -> tuple[Workbook, Progress]:
+    workbook, _store, progress = load_progress(args)
     return workbook, progress
 
 
 def _export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from safeground.export import (
-        DEFAULT_SUFFIX,
-        ExportError,
-        TargetExists,
-        build_document,
-        format_for_path,
-        render,
-        write_target,
-    )
+    from safeground.export import ExportError, TargetExists, build_document, render, write_target
     from safeground.export.output import FILE, STREAM, inspect_target
     from safeground.untrusted import for_terminal
 
@@ -121,7 +119,7 @@ def _export(args: argparse.Namespace) -> int:
             if fmt is None:
                 parser.error(
                     f"cannot tell the format from {output!r}: give --format, or a file name ending in "
-                    f".txt, .md, .html or .pdf"
+                    f"{suffix_list('or')}"
                 )
     if output is None and fmt in ("html", "pdf"):
         parser.error(f"{fmt} is saved to a file: add -o PATH, like -o pages{DEFAULT_SUFFIX[fmt]}")

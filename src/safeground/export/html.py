@@ -11,23 +11,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape as _escape
+from typing import Any
 
-from safeground.export.document import (
-    BulletList,
-    Heading,
-    Inline,
+from safeground.export.answers import (
     ListAnswer,
     NoAnswer,
     OptionsAnswer,
-    Paragraph,
-    PrintDocument,
-    PrintField,
-    PrintPage,
-    Quote,
     ScaleAnswer,
     StatementsAnswer,
     TextAnswer,
+)
+from safeground.export.blocks import (
+    BulletList,
+    Heading,
+    Inline,
+    Paragraph,
+    Quote,
+)
+from safeground.export.document import (
+    PrintDocument,
+    PrintField,
+    PrintPage,
 )
 
 CHECKED = "\u2611"  # ☑
@@ -97,36 +103,58 @@ def _lines(lines: tuple[str, ...] | list[str]) -> str:
     return "".join(f'<span class="line" dir="auto">{esc(line)}</span>' for line in lines)
 
 
+def _written(answer: TextAnswer) -> str:
+    return "".join(f'<p dir="auto">{_lines(lines)}</p>' for lines in answer.paragraphs)
+
+
+def _options(answer: OptionsAnswer) -> str:
+    items = "".join(
+        f'<li class="{"chosen" if o.chosen else "not-chosen"}"><span class="mark">'
+        f'{CHECKED if o.chosen else UNCHECKED}</span> <span class="label">{esc(o.label)}</span></li>'
+        for o in answer.options
+    )
+    return f'<ul class="options">{items}</ul>'
+
+
+def _scale(answer: ScaleAnswer) -> str:
+    return f'<p dir="auto">{esc(answer.text)}</p>'
+
+
+def _statements(answer: StatementsAnswer) -> str:
+    rows = "".join(
+        f'<tr><td dir="auto">{esc(row.statement)}</td><td class="rating">{esc(row.rating_text)}</td></tr>'
+        for row in answer.rows
+    )
+    return (
+        f'<p class="key">{esc(answer.scale.sentence)}</p>'
+        f'<table><thead><tr><th scope="col">Statement</th><th scope="col">Rating</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
+def _items(answer: ListAnswer) -> str:
+    items = "".join(f'<li dir="auto">{_lines(item.split(chr(10)))}</li>' for item in answer.items)
+    return f'<ul class="items">{items}</ul>'
+
+
+#: Field kind -> its answer's HTML (the kinds of ``answers.ANSWER_MAKERS``; each function takes the
+#: answer type that kind's maker returns). Every piece of text goes through esc().
+FIELD_RENDERERS: dict[str, Callable[[Any], str]] = {
+    "text": _written,
+    "long_text": _written,
+    "choice": _options,
+    "checklist": _options,
+    "scale": _scale,
+    "statements": _statements,
+    "list": _items,
+}
+
+
 def _answer(field: PrintField) -> str:
     answer = field.answer
     if isinstance(answer, NoAnswer):
         return f'<p class="none">{esc(answer.text)}</p>'
-    if isinstance(answer, TextAnswer):
-        return "".join(f'<p dir="auto">{_lines(lines)}</p>' for lines in answer.paragraphs)
-    if isinstance(answer, OptionsAnswer):
-        items = "".join(
-            f'<li class="{"chosen" if o.chosen else "not-chosen"}"><span class="mark">'
-            f'{CHECKED if o.chosen else UNCHECKED}</span> <span class="label">{esc(o.label)}</span></li>'
-            for o in answer.options
-        )
-        return f'<ul class="options">{items}</ul>'
-    if isinstance(answer, ScaleAnswer):
-        return f'<p dir="auto">{esc(answer.text)}</p>'
-    if isinstance(answer, StatementsAnswer):
-        key = answer.scale.key
-        rows = "".join(
-            f'<tr><td dir="auto">{esc(row.statement)}</td><td class="rating">{esc(row.rating_text)}</td></tr>'
-            for row in answer.rows
-        )
-        return (
-            f'<p class="key">{esc(key[0].upper() + key[1:])}</p>'
-            f'<table><thead><tr><th scope="col">Statement</th><th scope="col">Rating</th></tr></thead>'
-            f"<tbody>{rows}</tbody></table>"
-        )
-    if isinstance(answer, ListAnswer):
-        items = "".join(f'<li dir="auto">{_lines(item.split(chr(10)))}</li>' for item in answer.items)
-        return f'<ul class="items">{items}</ul>'
-    return ""
+    return FIELD_RENDERERS[field.kind](answer)
 
 
 def _block(block: object) -> str:

@@ -10,22 +10,28 @@ a heading or HTML.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
-from safeground.export.document import (
-    BulletList,
-    Heading,
-    Inline,
+from safeground.export.answers import (
     ListAnswer,
     NoAnswer,
     OptionsAnswer,
-    Paragraph,
-    PrintDocument,
-    PrintField,
-    PrintPage,
-    Quote,
     ScaleAnswer,
     StatementsAnswer,
     TextAnswer,
+)
+from safeground.export.blocks import (
+    BulletList,
+    Heading,
+    Inline,
+    Paragraph,
+    Quote,
+)
+from safeground.export.document import (
+    PrintDocument,
+    PrintField,
+    PrintPage,
 )
 
 # Characters that can start or end Markdown syntax anywhere in a line (GitHub's ~ and $ included).
@@ -80,28 +86,50 @@ def inline(spans: Inline) -> str:
     return _guard_line_start("".join(out))
 
 
+def _written(answer: TextAnswer) -> list[str]:
+    return [escape_lines(lines) for lines in answer.paragraphs]
+
+
+def _options(answer: OptionsAnswer) -> list[str]:
+    return ["\n".join(f"- [{'x' if o.chosen else ' '}] {escape(o.label)}" for o in answer.options)]
+
+
+def _scale(answer: ScaleAnswer) -> list[str]:
+    return [escape(answer.text)]
+
+
+def _statements(answer: StatementsAnswer) -> list[str]:
+    rows = ["| Statement | Rating |", "| --- | --- |"]
+    rows += [f"| {escape(row.statement)} | {escape(row.rating_text)} |" for row in answer.rows]
+    return [f"*{escape(answer.scale.sentence)}*", "\n".join(rows)]
+
+
+def _items(answer: ListAnswer) -> list[str]:
+    items = []
+    for item in answer.items:
+        lines = item.split("\n")
+        items.append("- " + (_HARD_BREAK + "  ").join(escape(line) for line in lines))
+    return ["\n".join(items)]
+
+
+#: Field kind -> its answer's paragraphs (the kinds of ``answers.ANSWER_MAKERS``; each function
+#: takes the answer type that kind's maker returns).
+FIELD_RENDERERS: dict[str, Callable[[Any], list[str]]] = {
+    "text": _written,
+    "long_text": _written,
+    "choice": _options,
+    "checklist": _options,
+    "scale": _scale,
+    "statements": _statements,
+    "list": _items,
+}
+
+
 def _answer(field: PrintField) -> list[str]:
     answer = field.answer
     if isinstance(answer, NoAnswer):
         return [f"*{escape(answer.text)}*"]
-    if isinstance(answer, TextAnswer):
-        return [escape_lines(lines) for lines in answer.paragraphs]
-    if isinstance(answer, OptionsAnswer):
-        return ["\n".join(f"- [{'x' if o.chosen else ' '}] {escape(o.label)}" for o in answer.options)]
-    if isinstance(answer, ScaleAnswer):
-        return [escape(answer.text)]
-    if isinstance(answer, StatementsAnswer):
-        key = answer.scale.key
-        rows = ["| Statement | Rating |", "| --- | --- |"]
-        rows += [f"| {escape(row.statement)} | {escape(row.rating_text)} |" for row in answer.rows]
-        return [f"*{escape(key[0].upper() + key[1:])}*", "\n".join(rows)]
-    if isinstance(answer, ListAnswer):
-        items = []
-        for item in answer.items:
-            lines = item.split("\n")
-            items.append("- " + (_HARD_BREAK + "  ").join(escape(line) for line in lines))
-        return ["\n".join(items)]
-    return []
+    return FIELD_RENDERERS[field.kind](answer)
 
 
 def render_page(document: PrintDocument, page: PrintPage) -> str:

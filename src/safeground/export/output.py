@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from safeground.export.document import ExportError
+from safeground.export.errors import ExportError
 
 EXPORT_PREFIX = ".safeground-export-"
 PRINT_PREFIX = "safeground-print-"

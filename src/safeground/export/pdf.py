@@ -1,53 +1,37 @@
 """PDF, made with fpdf2 (imported here only, and only when a PDF is made).
 
-The text is set in a Unicode TrueType font from the system (see :mod:`safeground.export.fonts`),
-embedded as a subset with its Unicode map, so the words come back out of any PDF reader's copy and
-search exactly as they were typed. Right-to-left paragraphs (Hebrew, Arabic) are shaped and laid out
-right to left when the uharfbuzz package is there. Emoji come from Noto Color Emoji when installed.
-
-Nothing is ever left for fpdf to choke on: characters no font here can draw are replaced by
-U+FFFD (or ``?``) before fpdf sees them, and the caller gets a warning naming them. Without any
-Unicode font the PDF falls back to the built-in Helvetica, which draws Windows-1252 (Western
-European letters, curly quotes, dashes); everything else becomes ``?``, again with a warning.
+This module lays the pages out: the line at the top and the footer of every sheet, the page's own
+text, each question and its answer. Two neighbours do the rest: :mod:`.pdf_glyphs` adds the fonts
+and makes every string fit what they can draw (warning about what they cannot), and
+:mod:`.pdf_wrap` breaks long lines to the page's width. The text is embedded as a font subset with
+its Unicode map, so the words come back out of any PDF reader's copy and search exactly as they
+were typed. Right-to-left paragraphs (Hebrew, Arabic) are shaped and laid out right to left when
+the uharfbuzz package is there.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
-import unicodedata
 import warnings
-from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from safeground.export.document import (
-    BulletList,
-    Heading,
-    Inline,
-    ListAnswer,
-    NoAnswer,
-    OptionsAnswer,
-    Paragraph,
-    PrintDocument,
-    PrintField,
-    PrintPage,
-    Quote,
-    ScaleAnswer,
-    StatementsAnswer,
-    TextAnswer,
-    base_direction,
-    has_rtl,
-)
+from safeground.export.answers import ListAnswer, NoAnswer, OptionsAnswer, ScaleAnswer, StatementsAnswer, TextAnswer
+from safeground.export.blocks import Block, BulletList, Heading, Inline, Paragraph, Quote, Span
+from safeground.export.cleaning import base_direction, has_rtl
+from safeground.export.document import PrintDocument, PrintField, PrintPage
 from safeground.export.fonts import FontChoice, find_fonts, font_env_problem
+from safeground.export.pdf_glyphs import PLACEHOLDER, Glyphs
+from safeground.export.pdf_wrap import WordWrap
 
-PLACEHOLDER = "\ufffd"
-CORE_FONT = "Helvetica"
-CORE_ENCODING = "windows-1252"
-BODY = "body"
-EMOJI = "emoji"
+__all__ = ["PLACEHOLDER", "PdfRenderer", "paper_size", "render_pdf"]
+
 PAPER_SIZES = {"a4": "A4", "letter": "Letter", "legal": "Legal", "a3": "A3", "a5": "A5"}
 
 # Sizes in points, lengths in millimetres.
@@ -57,10 +41,7 @@ PADDING = 1.2
 MARGIN = 20
 INDENT = 6
 GREY, DARK, BLACK = (100, 100, 100), (55, 55, 55), (0, 0, 0)
-
-# Invisible characters that may simply be dropped when no font has them (joiners, variation
-# selectors, direction marks): nothing is lost on paper.
-_DROPPABLE = {"Cf"}
+Color = tuple[int, int, int]
 
 
 def paper_size() -> str:
@@ -79,7 +60,7 @@ def paper_size() -> str:
 
 def _shaping_available() -> bool:
     try:
-        import uharfbuzz  # noqa: F401  (fpdf2 uses it to shape and reorder right-to-left text)
+        importlib.import_module("uharfbuzz")  # fpdf2 uses it to shape and reorder right-to-left text
     except ImportError:
         return False
     return True
@@ -102,9 +83,6 @@ class _Document(FPDF):
 class PdfRenderer:
     def __init__(self, document: PrintDocument, fonts: FontChoice | None = None, paper: str | None = None):
         self.document = document
-        self.fonts = fonts if fonts is not None else find_fonts()
-        self.warnings: list[str] = []
-        self.missing: Counter[str] = Counter()
         self.shaping = _shaping_available()
         self.rtl_unshaped = False
         self.current: PrintPage | None = None
@@ -118,131 +96,23 @@ class PdfRenderer:
         pdf.set_title(document.title)
         pdf.set_creator("Safe Ground")
         pdf.set_lang(document.lang)
-        pdf.alias_nb_pages(None)  # only the footer counts pages: see footer()
-        self.cmaps: dict[str, set[int]] = {}
-        #: Widths of words already measured, per (family, style, size): see _measure().
-        self._widths: dict[tuple[str, str, float], dict[str, float]] = {}
-        self.emoji_cmap: set[int] = set()
-        self._emoji_tried = False
-        self.core = self.fonts.text is None
-        if self.core:
-            pdf.core_fonts_encoding = CORE_ENCODING
-            self.family = CORE_FONT
-        else:
-            try:
-                self._add_fonts()
-            except Exception as error:  # a damaged or unreadable font file  # noqa: BLE001
-                family = self.fonts.text.family if self.fonts.text else "?"
-                self.fonts = FontChoice(None, None, f"the font {family} could not be read ({error})")
-                self.core, self.family, self.cmaps = True, CORE_FONT, {}
-                pdf.core_fonts_encoding = CORE_ENCODING
-                self.warnings.append(f"{self.fonts.reason}; the PDF uses the built-in {CORE_FONT} instead")
+        pdf.alias_nb_pages("")  # only the footer counts pages: see footer()
+        self.glyphs = Glyphs(pdf, fonts if fonts is not None else find_fonts())
+        self.family = self.glyphs.family
+        self.core = self.glyphs.core
+        self.fit = self.glyphs.fit
+        self.has_glyphs = self.glyphs.has
+        self.wrapper = WordWrap(pdf)
+        self.warnings: list[str] = list(self.glyphs.warnings)
         problem = font_env_problem()
         if problem:
             self.warnings.append(problem)
-
-    # -- fonts and what they can draw ------------------------------------------------------------
-
-    def _add_fonts(self) -> None:
-        files = self.fonts.text
-        assert files is not None
-        pdf = self.pdf
-        for style in ("", "B", "I", "BI"):
-            pdf.add_font(BODY, style, str(files.file(style)))
-            self.cmaps[style] = set(pdf.fonts[BODY + style].cmap)
-        self.family = BODY
-
-    def _emoji(self) -> set[int]:
-        """The emoji font's characters, adding it as the fallback font the first time.
-
-        It is added when fit() first meets a character the body font lacks: most documents have
-        none, and with a fallback font fpdf checks every character it lays out (a tenth of the
-        time of a long PDF)."""
-        if not self._emoji_tried:
-            self._emoji_tried = True
-            if self.fonts.emoji:
-                try:
-                    self.pdf.add_font(EMOJI, "", str(self.fonts.emoji))
-                except Exception:  # a font fpdf cannot read: go on without color emoji  # noqa: BLE001
-                    return self.emoji_cmap
-                self.emoji_cmap = set(self.pdf.fonts[EMOJI].cmap)
-                self.pdf.set_fallback_fonts([EMOJI], exact_match=False)
-        return self.emoji_cmap
-
-    def fit(self, text: str, style: str = "") -> str:
-        """``text`` with what no font here can draw replaced (and counted for the warning)."""
-        if self.core:
-            return self._fit_core(text)
-        cmap = self.cmaps[style]
-        distinct = dict.fromkeys(text)  # each character once, in the order they first appear
-        if all(ord(c) in cmap for c in distinct):
-            return text
-        emoji = self._emoji()
-        placeholder = PLACEHOLDER if ord(PLACEHOLDER) in cmap else "?"
-
-        def verdict(char: str) -> str | None:
-            code = ord(char)
-            if code in cmap or code in emoji or char == "\n":
-                return char
-            if unicodedata.category(char) in _DROPPABLE or 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF:
-                return ""
-            if unicodedata.category(char) == "Zs":
-                return " "
-            return None
-
-        return self._replace(text, distinct, verdict, placeholder)
-
-    def _fit_core(self, text: str) -> str:
-        def verdict(char: str) -> str | None:
-            try:
-                char.encode(CORE_ENCODING)
-                return char
-            except UnicodeEncodeError:
-                pass
-            category = unicodedata.category(char)
-            if category in _DROPPABLE or category in ("Mn", "Me"):
-                return ""
-            if category == "Zs":
-                return " "
-            return None
-
-        return self._replace(text, dict.fromkeys(text), verdict, "?")
-
-    def _replace(self, text: str, distinct, verdict, placeholder: str) -> str:
-        """``text`` with each character as ``verdict`` says: itself, something else (``""``
-        drops it), or None for one no font draws, which becomes ``placeholder`` and is counted.
-
-        Each distinct character is decided once and the text translated in one pass: a long
-        answer holds a million characters but only a few dozen different ones."""
-        table: dict[int, str] = {}
-        missing: list[str] = []
-        for char in distinct:
-            result = verdict(char)
-            if result is None:
-                missing.append(char)
-                result = placeholder
-            if result != char:
-                table[ord(char)] = result
-        if missing:
-            counts = Counter(text)
-            for char in missing:  # in the order they first appear, as the warning lists them
-                self.missing[char] += counts[char]
-        return text.translate(table) if table else text
-
-    def has_glyphs(self, text: str) -> bool:
-        if self.core:
-            try:
-                text.encode(CORE_ENCODING)
-                return True
-            except UnicodeEncodeError:
-                return False
-        return all(ord(c) in self.cmaps[""] for c in text)
 
     # -- page furniture --------------------------------------------------------------------------
 
     def header(self) -> None:
         pdf = self.pdf
-        pdf.alias_nb_pages(None)  # the page's own text must never stand for the page count
+        pdf.alias_nb_pages("")  # "" is no alias: the page's own text must never stand for the page count
         if self.next_page is not None:
             self.current, self.next_page, self.continued = self.next_page, None, False
         else:
@@ -312,7 +182,7 @@ class PdfRenderer:
         size: float = ANSWER_SIZE,
         style: str = "",
         indent: float = 0,
-        color: tuple[int, int, int] = BLACK,
+        color: Color = BLACK,
         height: float = LINE,
         after: float = 1.5,
     ) -> None:
@@ -326,7 +196,7 @@ class PdfRenderer:
         # Asked once of the whole text, then only of its lines when the answer is not simply yes
         # (or no): a long answer has thousands of lines.
         any_rtl = has_rtl(text)
-        all_plain = self._plain(text, style)
+        all_plain = self.glyphs.plain(text, style)
         for line in text.split("\n"):
             rtl = any_rtl and base_direction(line) == "rtl"
             shaped = False
@@ -337,11 +207,11 @@ class PdfRenderer:
                 else:
                     self.rtl_unshaped = True
             width = pdf.epw - indent
-            if not shaped and not rtl and (all_plain or self._plain(line, style)):
+            if not shaped and not rtl and (all_plain or self.glyphs.plain(line, style)):
                 # Left-to-right text the body font draws: wrapped here, word by word, and each
                 # line set with cell(). fpdf's multi_cell measures a line again for every
                 # character it adds, which made long answers most of the PDF's time.
-                for part in self._wrap(line, width):
+                for part in self.wrapper.wrap(line, width):
                     pdf.set_x(MARGIN + indent)
                     pdf.cell(width, height, part, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
                 continue
@@ -352,77 +222,6 @@ class PdfRenderer:
         pdf.set_text_color(*BLACK)
         if after:
             pdf.ln(after)
-
-    def _plain(self, line: str, style: str) -> bool:
-        """Whether ``line`` is drawn by the body font alone (no fallback font, no shaping)."""
-        if self.core:
-            return True
-        cmap = self.cmaps[style]
-        return all(ord(c) in cmap for c in set(line))
-
-    def _measure(self):
-        """``get_string_width`` at the current font, remembering each word's width.
-
-        A long answer repeats the same few thousand words, and fpdf's measuring costs about as
-        much as setting a line: measured once per word and font, a 1 MB answer's wrapping went
-        from most of the PDF's time to a small part of it."""
-        pdf = self.pdf
-        key = (pdf.font_family, pdf.font_style, pdf.font_size_pt)
-        widths = self._widths.setdefault(key, {})
-        get_string_width = pdf.get_string_width
-
-        def measure(text: str) -> float:
-            size = widths.get(text)
-            if size is None:
-                size = widths[text] = get_string_width(text)
-            return size
-
-        return measure
-
-    def _wrap(self, line: str, width: float) -> list[str]:
-        """``line`` broken into pieces that fit ``width`` at the current font: at spaces, and
-        inside a word only when the word alone is wider than the line."""
-        measure = self._measure()
-        space = measure(" ")
-        pieces: list[str] = []
-        words: list[str] = []
-        used = 0.0
-        for word in line.split(" "):
-            size = measure(word)
-            if size > width:
-                if words:
-                    pieces.append(" ".join(words))
-                    words, used = [], 0.0
-                chunks = self._break_word(word, width)
-                pieces.extend(chunks[:-1])
-                word = chunks[-1]
-                size = measure(word)
-            wanted = size if not words else used + space + size
-            if words and wanted > width:
-                pieces.append(" ".join(words))
-                words, used = [word], size
-            else:
-                words.append(word)
-                used = wanted
-        pieces.append(" ".join(words))
-        return pieces
-
-    def _break_word(self, word: str, width: float) -> list[str]:
-        """``word`` in pieces that each fit ``width`` (at least one character each).
-
-        Each distinct character is measured once and looked up from there: a pasted run of a
-        million characters with no space is a million lookups, not a million calls into fpdf."""
-        measure = self._measure()
-        widths = {char: measure(char) for char in set(word)}
-        chunks: list[str] = []
-        start, used = 0, 0.0
-        for index, size in enumerate(map(widths.__getitem__, word)):
-            if used + size > width and index > start:
-                chunks.append(word[start:index])
-                start, used = index, 0.0
-            used += size
-        chunks.append(word[start:])
-        return chunks
 
     def marked(self, mark: str, text: str, *, indent: float, style: str = "", size: float = ANSWER_SIZE) -> None:
         """A line that starts with a mark (a check box, a bullet) and wraps beside it."""
@@ -440,7 +239,7 @@ class PdfRenderer:
             pdf.set_y(y)
         self.paragraph(text, size=size, style=style, indent=indent + mark_width, after=0.6)
 
-    def spans(self, spans: Inline, *, size: float = TEXT_SIZE, indent: float = 0, color=DARK) -> None:
+    def spans(self, spans: Inline, *, size: float = TEXT_SIZE, indent: float = 0, color: Color = DARK) -> None:
         """The workbook's own text, with its bold and italic, flowing from the current position."""
         pdf = self.pdf
         left = pdf.l_margin
@@ -456,12 +255,12 @@ class PdfRenderer:
         pdf.set_left_margin(left)
         pdf.set_text_color(*BLACK)
 
-    def block(self, block: object) -> None:
+    def block(self, block: Block) -> None:
         pdf = self.pdf
         if isinstance(block, Paragraph):
             self.spans(block.spans)
         elif isinstance(block, Heading):
-            self.spans(tuple(type(s)(s.text, True, s.italic) for s in block.spans), size=TEXT_SIZE + 1, color=BLACK)
+            self.spans(tuple(Span(s.text, True, s.italic) for s in block.spans), size=TEXT_SIZE + 1, color=BLACK)
         elif isinstance(block, Quote):
             pdf.set_x(MARGIN + INDENT)
             self.spans(block.spans, indent=INDENT)
@@ -506,33 +305,32 @@ class PdfRenderer:
         answer = field.answer
         if isinstance(answer, NoAnswer):
             self.paragraph(answer.text, style="I", color=GREY, indent=INDENT)
-        elif isinstance(answer, TextAnswer):
-            for lines in answer.paragraphs:
-                self.paragraph("\n".join(lines), indent=INDENT, after=2)
-        elif isinstance(answer, OptionsAnswer):
-            checked, unchecked = ("\u2611", "\u2610") if self.has_glyphs("\u2611\u2610") else ("[x]", "[ ]")
-            for option in answer.options:
-                self.marked(
-                    checked if option.chosen else unchecked,
-                    option.label,
-                    indent=INDENT,
-                    style="B" if option.chosen else "",
-                )
-        elif isinstance(answer, ScaleAnswer):
-            self.paragraph(answer.text, indent=INDENT)
-        elif isinstance(answer, StatementsAnswer):
-            key = answer.scale.key
-            self.paragraph(key[0].upper() + key[1:], style="I", size=TEXT_SIZE, color=DARK, indent=INDENT)
-            self.statements(answer)
-        elif isinstance(answer, ListAnswer):
-            bullet = "•" if self.has_glyphs("•") else "-"
-            for item in answer.items:
-                self.marked(bullet, item, indent=INDENT)
+        else:
+            FIELD_RENDERERS[field.kind](self, answer)
+
+    def written(self, answer: TextAnswer) -> None:
+        for lines in answer.paragraphs:
+            self.paragraph("\n".join(lines), indent=INDENT, after=2)
+
+    def options(self, answer: OptionsAnswer) -> None:
+        checked, unchecked = ("\u2611", "\u2610") if self.has_glyphs("\u2611\u2610") else ("[x]", "[ ]")
+        for option in answer.options:
+            mark = checked if option.chosen else unchecked
+            self.marked(mark, option.label, indent=INDENT, style="B" if option.chosen else "")
+
+    def scale(self, answer: ScaleAnswer) -> None:
+        self.paragraph(answer.text, indent=INDENT)
+
+    def items(self, answer: ListAnswer) -> None:
+        bullet = "•" if self.has_glyphs("•") else "-"
+        for item in answer.items:
+            self.marked(bullet, item, indent=INDENT)
 
     def statements(self, answer: StatementsAnswer) -> None:
         """A table of statement and rating. fpdf cannot split one table row over two pages, so a
         row too tall for a page (a very long statement) turns the whole field into a list."""
         pdf = self.pdf
+        self.paragraph(answer.scale.sentence, style="I", size=TEXT_SIZE, color=DARK, indent=INDENT)
         pdf.set_font(self.family, "", TEXT_SIZE)
         width = pdf.epw - INDENT
         columns = (width * 0.68, width * 0.32)
@@ -579,7 +377,8 @@ class PdfRenderer:
 
     def _cell_height(self, text: str, width: float) -> float:
         lines = self.pdf.multi_cell(width - 2 * PADDING, LINE, text, dry_run=True, output="LINES")
-        return len(lines) * LINE + 2 * PADDING
+        count = len(lines) if isinstance(lines, list) else 1  # output="LINES" gives the list of lines
+        return count * LINE + 2 * PADDING
 
     def _statements_as_list(self, rows: list[tuple[str, str]]) -> None:
         for statement, rating in rows:
@@ -601,26 +400,9 @@ class PdfRenderer:
         return data
 
     def _collect_warnings(self) -> None:
-        if self.missing:
-            examples = ", ".join(f"'{c}' (U+{ord(c):04X})" for c, _ in self.missing.most_common(8))
-            count = sum(self.missing.values())
-            more = "" if len(self.missing) <= 8 else f" and {len(self.missing) - 8} other kinds"
-            if self.core:
-                self.warnings.append(
-                    f"{self.fonts.reason or 'no Unicode font was found'}, so the PDF uses the built-in "
-                    f"{CORE_FONT}, which cannot draw {count} character(s) here: {examples}{more}. They "
-                    f"print as '?'. Install DejaVu Sans (Debian/Ubuntu: apt install fonts-dejavu-core) "
-                    f"or set SAFEGROUND_FONT to a .ttf file to print them."
-                )
-            else:
-                family = self.fonts.text.family if self.fonts.text else CORE_FONT
-                fonts = f"the font {family}" + (" or the emoji font" if self.emoji_cmap else "")
-                hint = ""
-                if not self.emoji_cmap and any(_is_emoji(c) for c in self.missing):
-                    hint = " For emoji, install Noto Color Emoji (Debian/Ubuntu: apt install fonts-noto-color-emoji)."
-                self.warnings.append(
-                    f"{count} character(s) are not in {fonts} and print as '{PLACEHOLDER}': {examples}{more}.{hint}"
-                )
+        missing = self.glyphs.missing_warning()
+        if missing:
+            self.warnings.append(missing)
         if self.rtl_unshaped:
             self.warnings.append(
                 "right-to-left text (Hebrew, Arabic) may print with its letters in the wrong order: "
@@ -628,9 +410,17 @@ class PdfRenderer:
             )
 
 
-def _is_emoji(char: str) -> bool:
-    code = ord(char)
-    return 0x1F000 <= code <= 0x1FAFF or 0x2600 <= code <= 0x27BF
+#: Field kind -> how its answer is laid out (the kinds of ``answers.ANSWER_MAKERS``; each method
+#: takes the answer type that kind's maker returns).
+FIELD_RENDERERS: dict[str, Callable[[PdfRenderer, Any], None]] = {
+    "text": PdfRenderer.written,
+    "long_text": PdfRenderer.written,
+    "choice": PdfRenderer.options,
+    "checklist": PdfRenderer.options,
+    "scale": PdfRenderer.scale,
+    "statements": PdfRenderer.statements,
+    "list": PdfRenderer.items,
+}
 
 
 def render_pdf(

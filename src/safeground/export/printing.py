@@ -15,7 +15,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from safeground.export.document import ExportError
+from safeground.export.errors import ExportError
 
 #: The job's title in the print queue, which other people on a shared printer can see.
 JOB_TITLE = "workbook-pages"

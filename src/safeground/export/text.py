@@ -9,23 +9,29 @@ characters), so the output is safe to ``cat`` to a terminal or send to a line pr
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
-from safeground.export.document import (
-    BulletList,
-    Heading,
+from safeground.export.answers import (
     ListAnswer,
     NoAnswer,
     OptionsAnswer,
-    Paragraph,
-    PrintDocument,
-    PrintField,
-    PrintPage,
-    Quote,
     ScaleAnswer,
     StatementsAnswer,
     TextAnswer,
+)
+from safeground.export.blocks import (
+    BulletList,
+    Heading,
+    Paragraph,
+    Quote,
     plain,
+)
+from safeground.export.document import (
+    PrintDocument,
+    PrintField,
+    PrintPage,
 )
 
 WIDTH = 80
@@ -123,33 +129,65 @@ def _table(rows: list[tuple[str, str]], indent: str, width: int) -> list[str]:
     return out
 
 
+def _written(answer: TextAnswer, width: int) -> list[str]:
+    out: list[str] = []
+    for index, lines in enumerate(answer.paragraphs):
+        if index:
+            out.append("")
+        for line in lines:
+            out.extend(wrap(line, width, INDENT) or [INDENT])
+    return out
+
+
+def _options(answer: OptionsAnswer, width: int) -> list[str]:
+    out: list[str] = []
+    for option in answer.options:
+        mark = "[x] " if option.chosen else "[ ] "
+        out.extend(wrap(option.label, width, INDENT + mark, INDENT + "    "))
+    return out
+
+
+def _scale(answer: ScaleAnswer, width: int) -> list[str]:
+    return wrap(answer.text, width, INDENT)
+
+
+def _statements(answer: StatementsAnswer, width: int) -> list[str]:
+    out = wrap(answer.scale.sentence + ":", width, INDENT)
+    out.append("")
+    out.extend(_table([(row.statement, row.rating_text) for row in answer.rows], INDENT, width))
+    return out
+
+
+def _items(answer: ListAnswer, width: int) -> list[str]:
+    out: list[str] = []
+    for item in answer.items:
+        item_lines = item.split("\n")
+        out.extend(wrap(item_lines[0], width, INDENT + "- ", INDENT + "  "))
+        for more in item_lines[1:]:
+            out.extend(wrap(more, width, INDENT + "  ") or [""])
+    return out
+
+
+#: Field kind -> its answer's lines (the kinds of ``answers.ANSWER_MAKERS``; each function takes
+#: the answer type that kind's maker returns, so the first argument is typed by the table's key).
+FIELD_RENDERERS: dict[str, Callable[[Any, int], list[str]]] = {
+    "text": _written,
+    "long_text": _written,
+    "choice": _options,
+    "checklist": _options,
+    "scale": _scale,
+    "statements": _statements,
+    "list": _items,
+}
+
+
 def render_field(field: PrintField, width: int = WIDTH) -> list[str]:
     out = _lines(field.prompt, "")
     answer = field.answer
     if isinstance(answer, NoAnswer):
         out.append(INDENT + answer.text)
-    elif isinstance(answer, TextAnswer):
-        for index, lines in enumerate(answer.paragraphs):
-            if index:
-                out.append("")
-            for line in lines:
-                out.extend(wrap(line, width, INDENT) or [INDENT])
-    elif isinstance(answer, OptionsAnswer):
-        for option in answer.options:
-            mark = "[x] " if option.chosen else "[ ] "
-            out.extend(wrap(option.label, width, INDENT + mark, INDENT + "    "))
-    elif isinstance(answer, ScaleAnswer):
-        out.extend(wrap(answer.text, width, INDENT))
-    elif isinstance(answer, StatementsAnswer):
-        out.extend(wrap(answer.scale.key[0].upper() + answer.scale.key[1:] + ":", width, INDENT))
-        out.append("")
-        out.extend(_table([(row.statement, row.rating_text) for row in answer.rows], INDENT, width))
-    elif isinstance(answer, ListAnswer):
-        for item in answer.items:
-            item_lines = item.split("\n")
-            out.extend(wrap(item_lines[0], width, INDENT + "- ", INDENT + "  "))
-            for more in item_lines[1:]:
-                out.extend(wrap(more, width, INDENT + "  ") or [""])
+    else:
+        out.extend(FIELD_RENDERERS[field.kind](answer, width))
     return out
 
 
