@@ -319,7 +319,7 @@ async def test_list_adds_items_by_enter_and_by_the_add_button() -> None:
         await pilot.press(*"Kind", "enter")
         await settle(pilot)
         assert app.changes == [(["Kind"], True)]
-        assert "list-add--text" in app.focused.classes, "the cursor stays ready for the next item"
+        assert app.focused is app.query_one(".list-add--text"), "the cursor stays ready for the next item"
         await pilot.press(*"Funny")
         await settle(pilot)
         assert len(app.changes) == 1, "what is being typed is not an answer until it is added"
