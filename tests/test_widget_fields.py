@@ -11,6 +11,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+import pytest
 from rich.console import Console
 from textual import on
 from textual.app import App, ComposeResult
@@ -18,10 +19,11 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Input, RadioButton, RadioSet, SelectionList, TextArea
 
 import safeground
-from safeground.content import Field, Option
+from safeground.content import FIELD_KINDS, Field, Option
+from safeground.kinds import KINDS
 from safeground.widgets.base import FieldWidget
 from safeground.widgets.list_field import ListItem
-from safeground.widgets.registry import widget_for
+from safeground.widgets.registry import FIELD_WIDGETS, _widget_class, widget_for
 from safeground.widgets.scale_points import ScalePoint, ScalePoints
 
 SIZE = (80, 24)
@@ -370,3 +372,35 @@ async def test_list_remove_by_keyboard_and_edit_in_place() -> None:
         await settle(pilot)
         assert app.changes[-1] == (["one more"], True)
         assert app.focused is app.query_one(".list-add--text"), "after the last item, the cursor goes to the entry"
+
+
+# -- every kind ----------------------------------------------------------------------------------
+
+#: One field of each kind, as tested above; a kind added to KINDS without one here fails below.
+FIELDS = {field.kind: field for field in (TEXT, LONG_TEXT, CHOICE, CHECKLIST, SCALE, STATEMENTS, LIST)}
+
+
+def test_every_kind_has_a_widget_and_its_own_tests_here() -> None:
+    assert set(KINDS) == set(FIELD_KINDS) == set(FIELD_WIDGETS) == set(FIELDS)
+
+
+def test_a_misnamed_widget_is_refused_when_the_registry_loads() -> None:
+    with pytest.raises(TypeError, match="not a FieldWidget"):
+        _widget_class("text", "safeground.widgets.text_field:Input")
+    with pytest.raises(TypeError, match="not a FieldWidget"):
+        _widget_class("text", "safeground.widgets.text_field:TxtField")
+
+
+@pytest.mark.parametrize("kind", sorted(FIELDS))
+async def test_each_kind_asks_its_prompt_and_marks_it_unanswered_until_answered(kind: str) -> None:
+    app = Host(FIELDS[kind])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.widget, FIELD_WIDGETS[kind])
+        assert app.widget.id == f"field-{FIELDS[kind].id}"
+        screen = shown(app)
+        assert FIELDS[kind].prompt in screen
+        assert app.widget.has_class("-unanswered") == FIELDS[kind].required
+        assert ("Not answered yet" in screen) == FIELDS[kind].required
+        assert app.focused is not None and app.widget in app.focused.ancestors, "focus_control puts the cursor in it"
+        assert app.changes == []
