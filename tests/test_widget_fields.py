@@ -109,9 +109,11 @@ async def test_text_shows_a_saved_answer_without_announcing_it_and_draws_control
         assert "Sam␛[2J [b]Lee[/b]" in shown(app)
         assert app.widget.value == "Sam\x1b[2J [b]Lee[/b]", "the answer itself keeps every character"
         assert app.changes == [], "a saved answer shown again is not a change"
+        assert app.widget.reported == app.widget.value
         await pilot.press("!")
         await settle(pilot)
         assert app.changes == [("Sam\x1b[2J [b]Lee[/b]!", False)], "the cursor starts at the end"
+        assert app.widget.reported == "Sam\x1b[2J [b]Lee[/b]!"
 
 
 # -- long_text -----------------------------------------------------------------------------------
