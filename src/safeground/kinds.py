@@ -1,20 +1,57 @@
-"""What each field kind's answer looks like, in one table.
+"""Everything about each field kind, in one table.
 
-The loader asks which keys a kind allows, the progress file reader asks whether a stored value has
-the right shape, and completion asks whether a field is answered. Keeping those rules side by side
-means a new kind is one entry here (plus one widget in the app's registry).
+The loader asks which keys a kind allows and reads them (:func:`read_kind_keys`), the progress file
+reader asks whether a stored value has the right shape, completion asks whether a field is answered,
+and the app asks which widget shows it. Keeping those rules side by side means a new kind is one
+entry here, one widget module, and one line in the renderers' table (``docs/development.md``).
+
+No Textual here: the widget is named, not imported, so the command line and the exports can use
+this module cheaply.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
 
-from safeground.content import Field
+from safeground.content import Field, Option
+from safeground.untrusted import for_terminal
 
 COMMON_KEYS = frozenset({"id", "kind", "prompt", "help", "required"})
 SCALE_KEYS = frozenset({"min", "max", "min_label", "max_label"})
+#: More points than this do not fit on one row of an 80-column terminal.
+MAX_SCALE_POINTS = 11
+
+
+class Checker(Protocol):
+    """The loader's checked reads that a kind's keys are read with.
+
+    Each read reports what is wrong (with the file, the line and the table's path) and returns a
+    usable stand-in instead of raising, so that every problem in a workbook is found at once.
+    ``path`` is a table's place in its file, such as ``("pages", 1, "fields", 0)``; ``ident`` is
+    the field's id, named in the problem.
+    """
+
+    def problem(self, path: tuple, message: str, key: str | None = None, ident: Any = None) -> None: ...
+
+    def keys(self, table: dict, path: tuple, allowed: set[str] | frozenset[str], ident: Any = None) -> None: ...
+
+    def string(self, table: dict, path: tuple, key: str, *, required: bool = True, ident: Any = None) -> str: ...
+
+    def ident(self, table: dict, path: tuple) -> str: ...
+
+    def integer(self, table: dict, path: tuple, key: str, default: int | None, ident: Any = None) -> int | None: ...
+
+    def tables(self, table: dict, path: tuple, key: str, ident: Any = None, *, what: str) -> list[dict]: ...
+
+    def control(self, value: str, path: tuple, key: str, ident: Any = None) -> bool: ...
+
+    def unique(self, items: list[tuple[str, tuple]], what: str) -> None: ...
+
+
+#: Reads a kind's own keys from a field's table into :class:`Field` arguments.
+Reader = Callable[[Checker, dict, tuple, str], dict[str, Any]]
 
 
 def _is_int(value: Any) -> bool:
@@ -40,6 +77,11 @@ class KindRules:
     fits: Callable[[Field, Any], bool]
     #: Whether the value counts as an answer for completion.
     answered: Callable[[Field, Any], bool]
+    #: Reads and checks the kind's own keys (the loader calls it through :func:`read_kind_keys`).
+    read: Reader
+    #: The widget that asks it, as ``module:Class``: named rather than imported, so that this
+    #: module stays free of Textual. ``safeground.widgets.registry`` imports it.
+    widget: str
     #: For answers made of parts (checklist, statements): the parts the field can still show, and
     #: the parts it cannot (options or statements the workbook no longer has). Kinds without
     #: parts show a value whole if it fits, and not at all if it doesn't.
@@ -103,23 +145,112 @@ def _list_answered(field: Field, value: list[str]) -> bool:
     return sum(1 for item in value if item.strip()) >= max(1, field.min_items)
 
 
+# -- reading a kind's keys from a workbook file ------------------------------------------------
+
+
+def _read_options(check: Checker, table: dict, path: tuple, key: str, field_id: str, what: str) -> tuple[Option, ...]:
+    options: list[Option] = []
+    for index, item in enumerate(check.tables(table, path, key, field_id, what=what)):
+        item_path = path + (key, index)
+        check.keys(item, item_path, {"id", "label"})
+        ident = check.ident(item, item_path)
+        label = check.string(item, item_path, "label", ident=ident)
+        options.append(Option(ident, label))
+    check.unique([(o.id, path + (key, i)) for i, o in enumerate(options)], what)
+    return tuple(options)
+
+
+def _read_text(check: Checker, table: dict, path: tuple, ident: str) -> dict[str, Any]:
+    return {"placeholder": check.string(table, path, "placeholder", required=False, ident=ident)}
+
+
+def _read_checklist(check: Checker, table: dict, path: tuple, ident: str) -> dict[str, Any]:
+    return {"options": _read_options(check, table, path, "options", ident, "option")}
+
+
+def _read_choice(check: Checker, table: dict, path: tuple, ident: str) -> dict[str, Any]:
+    options = _read_options(check, table, path, "options", ident, "option")
+    if len(options) == 1:
+        check.problem(path, "a choice needs at least 2 options to choose from", "options", ident)
+    values: dict[str, Any] = {"options": options}
+    if "support" not in table:
+        return values
+    support = table["support"]
+    if not isinstance(support, list) or not all(isinstance(s, str) for s in support):
+        check.problem(path, '\'support\' must be a list of option ids, like ["yes", "not-sure"]', "support", ident)
+        return values
+    known = {o.id for o in options}
+    for option_id in support:
+        if check.control(option_id, path, "support", ident):
+            continue
+        if option_id not in known:
+            check.problem(
+                path,
+                f'support lists "{for_terminal(option_id)}", which is not one of this field\'s option ids',
+                "support",
+                ident,
+            )
+    values["support"] = tuple(support)
+    return values
+
+
+def _read_scale(check: Checker, table: dict, path: tuple, ident: str) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    low = check.integer(table, path, "min", None, ident)
+    high = check.integer(table, path, "max", None, ident)
+    if low is not None and high is not None:
+        if low >= high:
+            check.problem(path, f"'min' must be less than 'max' (found min = {low}, max = {high})", "min", ident)
+        elif high - low + 1 > MAX_SCALE_POINTS:
+            check.problem(
+                path,
+                f"a scale can have at most {MAX_SCALE_POINTS} points (found {high - low + 1}): narrow min..max",
+                "max",
+                ident,
+            )
+        values["min"], values["max"] = low, high
+    values["min_label"] = check.string(table, path, "min_label", ident=ident)
+    values["max_label"] = check.string(table, path, "max_label", ident=ident)
+    return values
+
+
+def _read_statements(check: Checker, table: dict, path: tuple, ident: str) -> dict[str, Any]:
+    values = _read_scale(check, table, path, ident)
+    values["statements"] = _read_options(check, table, path, "statements", ident, "statement")
+    return values
+
+
+def _read_list(check: Checker, table: dict, path: tuple, ident: str) -> dict[str, Any]:
+    item_label = check.string(table, path, "item_label", required=False, ident=ident)
+    min_items = check.integer(table, path, "min_items", 1, ident)
+    if min_items is not None and min_items < 0:
+        check.problem(path, "'min_items' cannot be negative", "min_items", ident)
+    return {"item_label": item_label, "min_items": min_items if min_items and min_items > 0 else 1}
+
+
+# -- the table ---------------------------------------------------------------------------------
+
 _TEXT = KindRules(
     keys=frozenset({"placeholder"}),
     shape="a string",
     has_shape=lambda v: isinstance(v, str),
     fits=lambda f, v: True,
     answered=_text_answered,
+    read=_read_text,
+    widget="safeground.widgets.text_field:TextField",
 )
 
 KINDS: dict[str, KindRules] = {
     "text": _TEXT,
-    "long_text": _TEXT,
+    "long_text": replace(_TEXT, widget="safeground.widgets.long_text_field:LongTextField"),
     "choice": KindRules(
         keys=frozenset({"options", "support"}),
         shape="an option id (a string)",
         has_shape=lambda v: isinstance(v, str),
         fits=_choice_fits,
         answered=lambda f, v: True,
+        read=_read_choice,
+        widget="safeground.widgets.choice_field:ChoiceField",
     ),
     "checklist": KindRules(
         keys=frozenset({"options"}),
@@ -127,6 +258,8 @@ KINDS: dict[str, KindRules] = {
         has_shape=_is_str_list,
         fits=_checklist_fits,
         answered=lambda f, v: bool(v),
+        read=_read_checklist,
+        widget="safeground.widgets.checklist_field:ChecklistField",
         shown=_checklist_shown,
         hidden=_checklist_hidden,
     ),
@@ -136,6 +269,8 @@ KINDS: dict[str, KindRules] = {
         has_shape=_is_int,
         fits=_scale_fits,
         answered=lambda f, v: True,
+        read=_read_scale,
+        widget="safeground.widgets.scale_field:ScaleField",
     ),
     "statements": KindRules(
         keys=SCALE_KEYS | {"statements"},
@@ -143,6 +278,8 @@ KINDS: dict[str, KindRules] = {
         has_shape=_statements_shape,
         fits=_statements_fits,
         answered=_statements_answered,
+        read=_read_statements,
+        widget="safeground.widgets.statements_field:StatementsField",
         shown=_statements_shown,
         hidden=_statements_hidden,
     ),
@@ -152,8 +289,20 @@ KINDS: dict[str, KindRules] = {
         has_shape=_is_str_list,
         fits=lambda f, v: True,
         answered=_list_answered,
+        read=_read_list,
+        widget="safeground.widgets.list_field:ListField",
     ),
 }
+
+
+def read_kind_keys(check: Checker, kind: str, table: dict, path: tuple, ident: str) -> dict[str, Any]:
+    """The :class:`Field` arguments for ``kind``'s own keys in ``table`` (the field's table at
+    ``path`` in its file, with id ``ident``), every problem reported through ``check``.
+
+    The loader reads the common keys and checks that no unknown key is there (``COMMON_KEYS |
+    KINDS[kind].keys``); this reads the rest, and a kind's keys are read nowhere else.
+    """
+    return KINDS[kind].read(check, table, path, ident)
 
 
 def shown_part(field: Field, value: Any) -> Any:

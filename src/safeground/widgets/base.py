@@ -67,6 +67,12 @@ class FieldWidget(Vertical):
     def value(self) -> Any:
         raise NotImplementedError
 
+    @property
+    def reported(self) -> Any:
+        """The answer as last reported (or as built): a page being left stores ``value`` when it
+        differs, since a change still on its way as a message would go with the widget."""
+        return self._reported
+
     def focus_control(self) -> None:
         """Put the cursor in this question (used when resuming)."""
         focusable = [w for w in self.query("*") if isinstance(w, Widget) and w.focusable]

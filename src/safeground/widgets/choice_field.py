@@ -5,22 +5,30 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import RadioButton, RadioSet
 
+from safeground.content import Option
 from safeground.widgets.base import FieldWidget
 from safeground.widgets.plain import plain
+
+
+class OptionButton(RadioButton):
+    """A radio button for one option, which knows the option's id: the answer is the id, and
+    the label (author text, drawn as plain text) is only what a person reads."""
+
+    def __init__(self, option: Option, chosen: bool = False) -> None:
+        super().__init__(plain(option.label), value=chosen)
+        self.option_id = option.id
 
 
 class ChoiceField(FieldWidget):
     def compose_control(self) -> ComposeResult:
         with RadioSet(classes="field--control"):
             for option in self.field.options:
-                button = RadioButton(plain(option.label), value=option.id == self.initial)
-                button.option_id = option.id  # type: ignore[attr-defined]
-                yield button
+                yield OptionButton(option, chosen=option.id == self.initial)
 
     @property
     def value(self) -> str | None:
         pressed = self.query_one(RadioSet).pressed_button
-        return getattr(pressed, "option_id", None) if pressed else None
+        return pressed.option_id if isinstance(pressed, OptionButton) else None
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         event.stop()

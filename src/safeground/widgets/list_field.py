@@ -49,38 +49,43 @@ class ListField(FieldWidget):
         self.query_one(".list-add--text", Input).focus(scroll_visible=False)
         self.scroll_visible(animate=False)
 
-    def _add(self) -> None:
+    async def _add(self) -> None:
         entry = self.query_one(".list-add--text", Input)
         text = entry.value
         if not text.strip():
             return
         entry.value = ""
-        self.query_one(".list", Vertical).mount(ListItem(text), before=self.query_one(".list-add"))
+        # Reported once the item is on the page: the answer is read from the items shown.
+        await self.query_one(".list", Vertical).mount(ListItem(text), before=self.query_one(".list-add"))
         entry.focus()
-        self.call_after_refresh(self.changed, True)
+        self.changed(settled=True)
 
     @on(Input.Submitted, ".list-add--text")
-    def _submitted(self, event: Input.Submitted) -> None:
+    async def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self._add()
+        await self._add()
 
     @on(Button.Pressed, ".list-add--button")
-    def _add_pressed(self, event: Button.Pressed) -> None:
+    async def _add_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self._add()
+        await self._add()
 
     @on(Button.Pressed, ".list-item--remove")
-    def _remove(self, event: Button.Pressed) -> None:
+    async def _remove(self, event: Button.Pressed) -> None:
         event.stop()
         item = event.button.parent
-        if isinstance(item, ListItem):
-            items = list(self.query(ListItem))
-            index = items.index(item)
-            following = items[index + 1] if index + 1 < len(items) else None
-            item.remove()
-            target = following.query_one(Input) if following else self.query_one(".list-add--text", Input)
-            target.focus()
-            self.call_after_refresh(self.changed, True)
+        if not isinstance(item, ListItem):
+            return
+        items = list(self.query(ListItem))
+        index = items.index(item)
+        following = items[index + 1] if index + 1 < len(items) else None
+        # Reported only once the item has left the page. An item leaves after its own children
+        # have closed, which can be later than the next refresh: reported then, the answer still
+        # held the item, looked unchanged, and the removal was never saved.
+        await item.remove()
+        target = following.query_one(Input) if following else self.query_one(".list-add--text", Input)
+        target.focus()
+        self.changed(settled=True)
 
     @on(Input.Changed, ".list-item--text")
     def _edited(self, event: Input.Changed) -> None:

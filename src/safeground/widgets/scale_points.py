@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.events import Click
+from textual.events import Click, Key
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
@@ -115,7 +115,7 @@ class ScalePoints(Horizontal, can_focus=True):
     def action_clear(self) -> None:
         self.value = None
 
-    def on_key(self, event) -> None:
+    def on_key(self, event: Key) -> None:
         if event.character and event.character.isdigit():
             number = int(event.character)
             if self.low <= number <= self.high:

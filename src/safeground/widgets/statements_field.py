@@ -11,6 +11,14 @@ from safeground.widgets.plain import plain
 from safeground.widgets.scale_points import ScalePoints
 
 
+class StatementRating(ScalePoints):
+    """The row of points for one statement, which knows the statement's id (the answer's key)."""
+
+    def __init__(self, statement_id: str, low: int, high: int, value: int | None = None) -> None:
+        super().__init__(low, high, value)
+        self.statement_id = statement_id
+
+
 class StatementsField(FieldWidget):
     def compose_control(self) -> ComposeResult:
         ratings = self.initial if isinstance(self.initial, dict) else {}
@@ -24,17 +32,13 @@ class StatementsField(FieldWidget):
                 rating = ratings.get(statement.id)
                 with Horizontal(classes="statement-row"):
                     yield Label(plain(statement.label), classes="statement-label")
-                    points = ScalePoints(field.min, field.max, rating if isinstance(rating, int) else None)
-                    points.statement_id = statement.id  # type: ignore[attr-defined]
-                    yield points
+                    yield StatementRating(
+                        statement.id, field.min, field.max, rating if isinstance(rating, int) else None
+                    )
 
     @property
     def value(self) -> dict[str, int]:
-        return {
-            points.statement_id: points.value  # type: ignore[attr-defined]
-            for points in self.query(ScalePoints)
-            if points.value is not None
-        }
+        return {rating.statement_id: rating.value for rating in self.query(StatementRating) if rating.value is not None}
 
     def on_scale_points_changed(self, event: ScalePoints.Changed) -> None:
         event.stop()
