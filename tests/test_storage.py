@@ -436,6 +436,7 @@ def _hold_lock_in_a_subprocess(data_dir: Path, profile: str = "default") -> subp
         stderr=subprocess.PIPE,
         text=True,
     )
+    assert child.stdout is not None and child.stderr is not None  # both are pipes
     line = child.stdout.readline()
     if line.strip() != "locked":
         child.kill()

@@ -42,7 +42,7 @@ def _hostile(value: Any) -> Any:
         return f"{value} {HOSTILE}"
     if isinstance(value, tuple):
         return tuple(_hostile(item) for item in value)
-    if dataclasses.is_dataclass(value):
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
         changes = {}
         for field in dataclasses.fields(value):
             item = getattr(value, field.name)
