@@ -18,6 +18,7 @@ from safeground.content import FIELD_KINDS
 from safeground.kinds import COMMON_KEYS, KINDS
 from safeground.loader import (
     ID_PATTERN,
+    KIND_CHECKS,
     Problem,
     WorkbookError,
     builtin_workbook_dir,
@@ -187,6 +188,14 @@ def test_unknown_key_without_a_close_match_lists_the_allowed_ones(tmp_path):
         assert allowed in problem.message
 
 
+def test_a_key_written_in_quotes_points_at_its_line(tmp_path):
+    folder = _copy_mini(tmp_path)
+    text = _edit(folder, "01-first.toml", 'placeholder = "A name"', '"placeholdr" = "A name"')
+    problem = _only(_problems(folder))
+    assert "unknown key 'placeholdr'" in problem.message
+    assert problem.line == _line_of(text, '"placeholdr"')
+
+
 def test_a_key_that_belongs_to_another_kind_is_unknown(tmp_path):
     folder = _copy_mini(tmp_path)
     _edit(folder, "01-first.toml", 'prompt = "Which signs?"', 'prompt = "Which signs?"\nmin = 1')
@@ -345,6 +354,30 @@ def test_wrong_types_for_pages_and_chapters(tmp_path):
     )
     problem = _only(_problems(folder))
     assert "'pages' must be a list of tables" in problem.message
+
+
+def test_every_kind_has_a_check_for_its_own_keys():
+    # Without one, every workbook using the kind would stop with a KeyError instead of loading.
+    assert set(KIND_CHECKS) == set(KINDS)
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_every_key_a_kind_allows_is_checked(tmp_path, kind):
+    """Each of a kind's own keys, given true instead of what it takes, is reported by name."""
+    folder = _copy_mini(tmp_path)
+    own = sorted(KINDS[kind].keys)
+    field = "".join(f"{key} = true\n" for key in own)
+    text = (
+        'id = "second"\ntitle = "T"\nsummary = "S"\n\n[[pages]]\nid = "p"\ntitle = "P"\n\n'
+        f'[[pages.fields]]\nid = "f"\nkind = "{kind}"\nprompt = "Q"\n{field}'
+    )
+    (folder / "02-second.toml").write_text(text, encoding="utf-8")
+    problems = _problems(folder)
+    for key in own:
+        named = [p for p in problems if p.message.startswith(f"'{key}' must be")]
+        assert len(named) == 1, (key, "\n".join(map(str, problems)))
+        assert named[0].line == _line_of(text, f"{key} = true")
+        assert named[0].where == 'pages[1].fields[1] (id "f")'
 
 
 @pytest.mark.parametrize(

@@ -441,23 +441,12 @@ class ProgressStore:
                 path, "is empty; it was left as it is (the previous version may be in the .bak file beside it)"
             )
         try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as error:
-            line = raw[: error.start].count(b"\n") + 1
-            raise ProgressFileError(
-                path, "is not UTF-8 text, so it is not a progress file Safe Ground wrote", line
-            ) from None
-        try:
-            return tomlparse.loads(text)
-        except RecursionError:  # tomllib recurses once per nesting level: "x = [[[[..." runs out of stack
-            raise ProgressFileError(path, "is not valid TOML (its values are nested too deeply)") from None
-        except tomlparse.TOMLDecodeError as error:
-            match = re.search(r"line (\d+)", str(error))
-            line = int(match.group(1)) if match else None
-            if line is None and "at end of document" in str(error):  # cut short: the last line
-                line = text.rstrip("\n").count("\n") + 1
-            reason = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(error))
-            raise ProgressFileError(path, f"is not valid TOML ({reason})", line) from None
+            return tomlparse.read(raw)[0]
+        except tomlparse.NotUtf8 as error:
+            message = "is not UTF-8 text, so it is not a progress file Safe Ground wrote"
+            raise ProgressFileError(path, message, error.line) from None
+        except tomlparse.NotToml as error:
+            raise ProgressFileError(path, f"is not valid TOML ({error.reason})", error.line) from None
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -640,26 +629,12 @@ def _try_lock(stream: IO[str]) -> bool:
 
 
 def _line_of_key(path: Path, where: str) -> int | None:
-    """Best effort: the line where the last part of a dotted key path is written."""
-    if not where:
-        return None
-    last = where.rsplit(".", 1)[-1]
+    """Best effort: the line where the key or table at a dotted key path is written."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-    table = where.rsplit(".", 1)[0] if "." in where else ""
-    in_table = table == ""
-    for number, line in enumerate(lines, start=1):
-        stripped = line.strip()
-        if stripped.startswith("["):
-            in_table = stripped.strip("[]").strip() == table or table == ""
-            if stripped.strip("[]").strip() == where:
-                return number
-            continue
-        if in_table and re.match(rf'^"?{re.escape(last)}"?\s*=', stripped):
-            return number
-    return None
+    return tomlparse.line_of_key(text, where)
 
 
 #: The progress file's state before it was first read or written.
