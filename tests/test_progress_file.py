@@ -20,8 +20,10 @@ import tomli_w
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import MINI_WORKBOOK_DIR
 from safeground import autosave
 from safeground.autosave import BackgroundSaver, Snapshot, take_snapshot, to_bytes
+from safeground.loader import load_workbook
 from safeground.progress import Position, Progress, frozen
 from safeground.session import Session
 from safeground.storage import ProgressStore
@@ -195,6 +197,48 @@ def test_a_snapshot_keeps_the_answers_as_they_were_when_it_was_taken(mini_workbo
     assert written["answers"]["first"]["numbers"]["ratings"] == {"heard": 4, "respected": 5}
     assert written["answers"]["second"]["items"]["things"] == ["tea", "walks"]
     assert written["position"]["page"] == "picks"
+
+
+# Changes made between two snapshots, as typing, hand edits and tests make them: through set(),
+# by moving an answer aside, by assigning into the tables, and by changing a list in place.
+PLACES = [("first", "words", "name"), ("first", "picks", "signs"), ("first", "numbers", "ratings"), ("x", "y", "z")]
+answer_values = st.one_of(
+    st.text(max_size=5),
+    st.lists(st.sampled_from(["warm", "loose", "tight"]), max_size=3),
+    st.dictionaries(st.sampled_from(["heard", "respected"]), st.integers(1, 5), max_size=2),
+    st.integers(-2, 2),
+)
+changes = st.lists(
+    st.tuples(st.sampled_from(["set", "assign", "append", "aside", "clear"]), st.sampled_from(PLACES), answer_values),
+    max_size=12,
+)
+
+
+def _change(progress: Progress, workbook, how: str, place: tuple[str, str, str], value) -> None:
+    chapter, page, field_id = place
+    current = progress.get(chapter, page, field_id)
+    if how == "set":
+        progress.set(workbook, chapter, page, field_id, value)
+    elif how == "assign":
+        progress.answers.setdefault(chapter, {}).setdefault(page, {})[field_id] = value
+    elif how == "append" and isinstance(current, list):
+        current.append("tight")
+    elif how == "aside" and current is not None:
+        progress.set_aside(chapter, page, field_id)
+    elif how == "clear" and chapter in progress.answers:
+        progress.answers[chapter].pop(page, None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(changes)
+def test_every_snapshot_holds_the_answers_of_its_moment(changes):
+    workbook = load_workbook(MINI_WORKBOOK_DIR)  # only read
+    progress = _answered(workbook)
+    progress.updated = WHEN
+    for how, place, value in changes:
+        _change(progress, workbook, how, place, value)
+        written = to_bytes(Snapshot(progress.frozen_document()))
+        assert written == tomli_w.dumps(progress.to_document(), multiline_strings=True).encode("utf-8")
 
 
 def test_a_snapshot_cannot_be_changed(mini_workbook):
