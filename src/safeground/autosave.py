@@ -69,7 +69,8 @@ class _Chunks(BytesIO):
     interpreter lock, which Python hands over only every 5 ms (``sys.getswitchinterval``): at 100
     chapters (30 ms and more of serialising) the screen got 5 ms stalls again and again, the worst
     about 20 ms. Pausing briefly every couple of milliseconds hands the lock over at once; the
-    worst stall measured went to about 10-14 ms, for 5% more time on the saver thread.
+    worst stall measured went to about 10-14 ms, for about 13% more time on the saver thread
+    (both measured on a busy machine, where a short sleep lasts longer than asked).
     """
 
     #: How long the saver serialises before it lets the app's thread in, and for how long.
