@@ -9,8 +9,10 @@ aside and reported, because they are someone's words.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
+from types import MappingProxyType
 from typing import Any
 
 from safeground.content import Chapter, Field, Page, Workbook
@@ -91,6 +93,11 @@ class Progress:
     position: Position = field(default_factory=Position)
     answers: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     completed: dict[str, dict[str, datetime]] = field(default_factory=dict)
+    #: Each page's answers as the last :meth:`frozen_document` copied them, by chapter and page:
+    #: (a plain copy to tell whether the page changed since, the read-only copy to reuse if not).
+    _frozen_pages: dict[str, dict[str, tuple[dict[str, Any], Mapping[str, Any]]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     # -- reading answers ---------------------------------------------------------------------
 
@@ -235,7 +242,8 @@ class Progress:
     # -- the file format ---------------------------------------------------------------------
 
     def to_document(self) -> dict[str, Any]:
-        """The TOML document for this progress (see docs/progress-format.md)."""
+        """The TOML document for this progress (see docs/progress-format.md). It shares the answers'
+        tables with this progress: see :meth:`frozen_document` for a copy that stays as it is."""
         document: dict[str, Any] = {
             "format": FORMAT_VERSION,
             "workbook": self.workbook_id,
@@ -247,6 +255,40 @@ class Progress:
             document["completed"] = self.completed
         document["answers"] = self.answers
         return document
+
+    def frozen_document(self) -> Mapping[str, Any]:
+        """:meth:`to_document` as a read-only copy: later answers cannot change it.
+
+        The autosave tick takes one on the app's thread and the saver thread writes it out while the
+        person goes on typing, so nothing in it may be shared with what typing changes. Strings,
+        numbers and dates cannot change; tables and lists are copied, as read-only mappings and
+        tuples, which write the same TOML (tomli_w takes any mapping and tuples as arrays).
+
+        Between two ticks a person changes a page or two, so a page whose answers are equal to
+        what the last copy saw reuses that read-only copy. Copying every answer at every tick made
+        thousands of objects in a large workbook (7,000 at 100 chapters), enough to set off
+        Python's full garbage collection every minute or so, a pause of tens of milliseconds.
+        Equality is checked against a private copy, so a list changed in place is seen too.
+        """
+        document = self.to_document()
+        previous = self._frozen_pages
+        kept: dict[str, dict[str, tuple[dict[str, Any], Mapping[str, Any]]]] = {}
+        answers: dict[str, Mapping[str, Any]] = {}
+        for chapter_id, pages in self.answers.items():
+            before = previous.get(chapter_id, {})
+            copies = kept[chapter_id] = {}
+            for page_id, fields in pages.items():
+                copy = before.get(page_id)
+                if copy is None or copy[0] != fields:
+                    copy = (_plain_copy(fields), frozen(fields))
+                copies[page_id] = copy
+            answers[chapter_id] = MappingProxyType({page_id: copy[1] for page_id, copy in copies.items()})
+        self._frozen_pages = kept
+        document["answers"] = MappingProxyType(answers)
+        if "completed" in document:
+            document["completed"] = frozen(document["completed"])
+        document["position"] = MappingProxyType(document["position"])
+        return MappingProxyType(document)
 
     @classmethod
     def from_document(cls, document: dict[str, Any], workbook: Workbook) -> Progress:
@@ -330,6 +372,34 @@ def _read_completed(table: Any) -> dict[str, dict[str, datetime]]:
         if not isinstance(pages, dict) or not all(isinstance(v, datetime) for v in pages.values()):
             raise ProgressFormatError(f"completed.{chapter_id}", "must map page ids to dates and times")
     return table
+
+
+def frozen(value: Any) -> Any:
+    """A read-only deep copy of a TOML value: tables become read-only mappings, arrays tuples.
+
+    This runs for every answer at each save, on the app's thread, so the common types are told
+    apart by ``type()`` (an ``isinstance`` against ``Mapping`` costs several times more) and
+    strings, most answers, are kept without a call."""
+    kind = type(value)
+    if kind is dict or (kind not in _IMMUTABLE and isinstance(value, Mapping)):
+        return MappingProxyType({key: item if type(item) is str else frozen(item) for key, item in value.items()})
+    if kind is list or kind is tuple or (kind not in _IMMUTABLE and isinstance(value, (list, tuple))):
+        return tuple([item if type(item) is str else frozen(item) for item in value])
+    return value  # strings, numbers, booleans, dates and times cannot change
+
+
+def _plain_copy(value: Any) -> Any:
+    """A deep copy of a TOML value's tables and arrays, as dicts and lists, to compare with later."""
+    kind = type(value)
+    if kind is dict or (kind not in _IMMUTABLE and isinstance(value, Mapping)):
+        return {key: item if type(item) is str else _plain_copy(item) for key, item in value.items()}
+    if kind is list or kind is tuple or (kind not in _IMMUTABLE and isinstance(value, (list, tuple))):
+        return [item if type(item) is str else _plain_copy(item) for item in value]
+    return value
+
+
+#: What TOML values can be that cannot change once made.
+_IMMUTABLE = frozenset({str, int, float, bool, datetime, date, time})
 
 
 def _now() -> datetime:

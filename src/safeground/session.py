@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from safeground.autosave import BackgroundSaver, ResultCallback, serialize
+from safeground.autosave import BackgroundSaver, ResultCallback, serialize, take_snapshot
 from safeground.content import Workbook
 from safeground.kinds import KINDS, with_hidden_part
 from safeground.progress import Position, Progress
@@ -71,9 +71,10 @@ class Session:
         return self.saver.saved_revision < self.revision
 
     def save_soon(self) -> None:
-        """Hand the current state to the writer thread; returns at once."""
+        """Hand a snapshot of the current state to the writer thread, which serialises and writes
+        it; returns at once. Taking the snapshot is the only part that runs on the caller's thread."""
         if self.saver is not None and not self.read_only and self.saver.requested_revision < self.revision:
-            self.saver.request(self.revision, serialize(self.progress))
+            self.saver.request(self.revision, take_snapshot(self.progress))
 
     def save_and_wait(self, timeout: float = 3.0) -> bool:
         """Save everything now and wait for it (quitting). True when it is all on disk."""
