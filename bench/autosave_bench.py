@@ -127,9 +127,11 @@ def run(
             "plain write of the same bytes",
             base,
             "seconds",
-            0.002,
+            # On the saver thread, where nobody waits for it: the budget is that a save is long
+            # done by the next tick (1 s), with room to spare on a slow disk.
+            0.005,
             p99=percentile(samples["fsync"], 99),
-            p99_limit=0.010,
+            p99_limit=0.020,
         ),
         Figure(
             "Autosave",
@@ -147,6 +149,9 @@ def run(
             reps,
             "the whole save, fsync a no-op",
             median(samples["nofsync"]),
+            "seconds",
+            # What a keystroke can wait behind: far under one frame (16 ms).
+            0.001,
             p99=percentile(samples["snapshot"], 99),
             note="the ratio is the app thread's share of a save; the rest runs on the saver thread",
         ),
