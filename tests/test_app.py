@@ -547,6 +547,21 @@ async def test_the_chosen_theme_is_remembered(tmp_path):
         assert app.theme == "nord"
 
 
+async def test_a_theme_chosen_on_the_already_open_screen_leaves_the_other_profile_alone(tmp_path):
+    """The profile belongs to the Safe Ground that holds its lock: nothing is written into it."""
+    first = make_app(tmp_path)
+    async with first.run_test(size=SIZE) as pilot_one:
+        await pilot_one.pause()
+        settings = (tmp_path / "default" / "settings.toml").read_bytes()
+        second = make_app(tmp_path, welcomed=False)
+        async with second.run_test(size=SIZE) as pilot_two:
+            await pilot_two.pause()
+            assert isinstance(second.screen, ProblemScreen)
+            second.theme = "nord"
+            await pilot_two.pause()
+        assert (tmp_path / "default" / "settings.toml").read_bytes() == settings
+
+
 async def test_command_palette_offers_chapters_continue_and_support(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -624,3 +639,42 @@ async def test_the_last_page_leads_to_the_next_chapter_in_words_that_fit(tmp_pat
         await pilot.pause()
         await pilot.pause()
         assert app.screen.chapter.id == "friend-lens"
+
+
+def _burst(app, *keys: str) -> None:
+    """Keys as a fast typist (or a paste) delivers them: all queued before the app runs any."""
+    from textual import events
+
+    for name in keys:
+        key = events.Key(name, name if len(name) == 1 else None)
+        key.set_sender(app)
+        app._driver.send_message(key)
+
+
+async def test_keys_typed_right_after_leaving_a_chapter_reach_the_screen_it_opens(tmp_path):
+    """The chapter asks the app for the next chapter with a message; keys typed before the app has
+    switched screens are for the new one, never for the page being left."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_page(pilot, app, "what-safety-is", "checking-in")
+        _burst(app, "ctrl+n", "4")
+        await settle(pilot, app)
+        await settle(pilot, app)
+        assert app.screen.chapter.id == "friend-lens"
+    stored = answers(tmp_path)
+    assert stored["friend-lens"]["friendship-first"]["calm-closeness"] == 4
+    assert "checking-in" not in stored.get("what-safety-is", {})
+
+
+async def test_review_asked_for_right_after_contents_shows_every_chapter(tmp_path):
+    from safeground.screens.review import ReviewScreen
+
+    app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_page(pilot, app, "kinds", "text")
+        _burst(app, "ctrl+o", "ctrl+r")
+        await settle(pilot, app)
+        assert isinstance(app.screen, ReviewScreen) and app.screen.chapter_ids is None
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
