@@ -60,6 +60,8 @@ from safeground.untrusted import for_terminal, shown
 if TYPE_CHECKING:  # the screens are imported when first shown (start-up time, see bench/README.md)
     from safeground.export import Printer
     from safeground.progress import Progress
+    from safeground.screens.chapter import ChapterScreen
+    from safeground.screens.home import HomeScreen
     from safeground.screens.print_dialog import PrintDialog
     from safeground.screens.problem import ProblemScreen
 
@@ -192,9 +194,8 @@ class SafeGroundApp(App[str]):
         self._signal_loop: asyncio.AbstractEventLoop | None = None
         self._too_small: Screen | None = None
         #: The screens the app pushed last of each sort: what is on top is compared with these.
-        self._home: Screen | None = None
-        self._chapter: Screen | None = None
-        self._chapter_id: str | None = None
+        self._home: HomeScreen | None = None
+        self._chapter: ChapterScreen | None = None
         self._support: Screen | None = None
         self._review: Screen | None = None
         self._print_screen: Screen | None = None
@@ -454,8 +455,8 @@ class SafeGroundApp(App[str]):
 
     def _current_chapter(self) -> list[str] | None:
         """The chapter on screen, if a chapter is what is on top."""
-        if self._chapter_id is not None and self.screen is self._chapter:
-            return [self._chapter_id]
+        if self._chapter is not None and self.screen is self._chapter:
+            return [self._chapter.chapter.id]
         return None
 
     def action_review(self) -> None:
@@ -640,7 +641,7 @@ class SafeGroundApp(App[str]):
             page = next((p for p in chapter.pages if not progress.page_complete(chapter.id, p)), chapter.pages[0])
             page_id, field_id = page.id, progress.first_unanswered(chapter.id, page)
         self.go_home()
-        self._chapter, self._chapter_id = ChapterScreen(session, chapter, page_id, field_id), chapter.id
+        self._chapter = ChapterScreen(session, chapter, page_id, field_id)
         self.push_screen(self._chapter)
 
     def go_home(self) -> None:
