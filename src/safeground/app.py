@@ -12,8 +12,8 @@ on a worker thread. The app keeps the screens it pushed, so it knows what is on 
 asking any screen what it is. The writer thread reports with ``post_message`` (thread-safe).
 
 Leaving is guaranteed: on SIGTERM, SIGHUP or a terminal that went away (see ``terminal_input``),
-the app saves and exits as usual, and an :class:`ExitWatchdog` saves and ends the process itself
-if that has not happened within a moment, whatever Textual's shutdown is waiting for.
+the app saves and exits as usual, and the watchdog of :mod:`safeground.leaving` ends the process
+itself if that has not happened within a moment, whatever Textual's shutdown is waiting for.
 """
 
 from __future__ import annotations
@@ -21,14 +21,11 @@ from __future__ import annotations
 import asyncio
 import copy
 import os
-import select
 import signal
 import sys
-import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from time import monotonic
-from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from textual import events, work
@@ -39,6 +36,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from safeground.content import Workbook
+from safeground.leaving import HANGUP_GRACE, ExitWatchdog, is_our_safeground, leave_on_signals
 from safeground.loader import load_workbook
 from safeground.messages import AnswerChanged, ContinueWanted, GoHome, OpenPage, PrintWanted, SupportWanted
 from safeground.print_job import PrintJob, PrintOutcome, run_print_job
@@ -73,85 +71,9 @@ AUTOSAVE_INTERVAL = 0.5
 RETRY_INTERVAL = 3.0
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 QUICK_EXIT = "quick-exit"
-#: After a hang-up, how long the usual way out (save, restore the terminal, exit) may take before
-#: the watchdog saves and ends the process; with its save, leaving takes under two seconds.
-HANGUP_GRACE = 1.0
-#: After SIGTERM the terminal is usually still there and worth restoring, so a little longer.
-SIGTERM_GRACE = 2.0
-#: How long the watchdog waits for the last save before ending the process.
-WATCHDOG_SAVE_TIMEOUT = 0.6
 #: Ending a Safe Ground without a terminal: how long to wait after SIGTERM (its own SIGTERM_GRACE
 #: and watchdog save, and a margin), then after SIGKILL.
 END_HOLDER_WAIT = 3.0
-
-
-def _is_our_safeground(pid: int) -> bool:
-    """Whether ``pid`` is a Safe Ground run by this same account (never end anything else)."""
-    try:
-        if os.stat(f"/proc/{pid}").st_uid != os.getuid():
-            return False
-        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-            return b"safeground" in cmdline.read()
-    except (OSError, AttributeError):
-        return False
-
-
-class ExitWatchdog:
-    """Ends the process a moment after it was asked to leave, if it has not left by then.
-
-    Textual's shutdown writes to the terminal and can wait forever for one that is gone; the
-    process would then keep the profile locked for good. Once armed, this daemon thread waits
-    ``grace`` seconds, then saves what is pending (``save(timeout)``), lets go of the lock
-    (``release()``) and calls ``os._exit``: 0 when everything was saved, 1 when not.
-
-    :meth:`arm` may be called from a signal handler or any thread, so it takes no lock: it only
-    sets a number and writes a byte to a pipe the thread waits on.
-    """
-
-    def __init__(self, save: Callable[[float], bool], release: Callable[[], None]):
-        self._save = save
-        self._release = release
-        self._deadline: float | None = None
-        self._wake_read, self._wake_write = os.pipe()
-        os.set_blocking(self._wake_write, False)
-        self._thread = threading.Thread(target=self._run, name="safeground-exit-watchdog", daemon=True)
-        self._thread.start()
-
-    def arm(self, grace: float) -> None:
-        """Leave within ``grace`` seconds (an earlier deadline wins over a later one)."""
-        deadline = monotonic() + grace
-        if self._deadline is None or deadline < self._deadline:
-            self._deadline = deadline
-        try:
-            os.write(self._wake_write, b"!")
-        except OSError:
-            pass  # the pipe is full: the thread has been woken already
-
-    @property
-    def armed(self) -> bool:
-        return self._deadline is not None
-
-    def close(self) -> None:
-        """Stop the thread if it was never armed (an armed one stays, in case exiting hangs)."""
-        if self._deadline is None:
-            os.close(self._wake_write)
-
-    def _run(self) -> None:
-        while self._deadline is None:
-            if not os.read(self._wake_read, 64):
-                os.close(self._wake_read)
-                return  # closed: the app left without being asked to hurry
-        while (remaining := self._deadline - monotonic()) > 0:
-            if select.select([self._wake_read], [], [], remaining)[0]:
-                os.read(self._wake_read, 64)  # an earlier deadline, perhaps
-        try:
-            saved = self._save(WATCHDOG_SAVE_TIMEOUT)
-        except BaseException:
-            saved = False
-        try:
-            self._release()
-        finally:
-            os._exit(0 if saved else 1)
 
 
 class SaveFinished(Message):
@@ -249,7 +171,7 @@ class SafeGroundApp(App[str]):
         from safeground.screens.problem import ProblemScreen, locked_message
 
         state = holder_state(holder)
-        can_end = state == HOLDER_NO_TERMINAL and holder.pid is not None and _is_our_safeground(holder.pid)
+        can_end = state == HOLDER_NO_TERMINAL and holder.pid is not None and is_our_safeground(holder.pid)
         self.push_screen(ProblemScreen("locked", locked_message(holder, state), holder=holder, can_end=can_end))
 
     def _push_home(self, session: Session) -> None:
@@ -303,7 +225,7 @@ class SafeGroundApp(App[str]):
             or current is None
             or current.pid != pid
             or holder_state(current) != HOLDER_NO_TERMINAL
-            or not _is_our_safeground(pid)
+            or not is_our_safeground(pid)
         ):
             self.pop_screen()  # something changed meanwhile: say again what holds it now
             self.open_progress()
@@ -740,7 +662,7 @@ def run_app(workbook_dir: str | None = None, data_dir: str | None = None, profil
     harden_terminal_input()  # stray bytes and escapes in pastes must not stop the app or act as keys
     app.watchdog = ExitWatchdog(app.save_for_watchdog, store.release_lock)
     on_terminal_gone(app.terminal_gone)
-    previous = _leave_on_signals(app)
+    previous = leave_on_signals(app.leave_soon)
     try:
         result = app.run()
     finally:
@@ -753,36 +675,6 @@ def run_app(workbook_dir: str | None = None, data_dir: str | None = None, profil
         sys.stdout.write("\x1b[H\x1b[2J\x1b[3J")
         sys.stdout.flush()
     return app.return_code or 0
-
-
-SignalHandler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
-
-
-def _leave_on_signals(app: SafeGroundApp) -> dict[int, SignalHandler]:
-    """SIGHUP and SIGTERM make the app save and leave; returns the handlers they had before.
-
-    These are Python handlers (``signal.signal``), not the event loop's: Python runs them on the
-    main thread between two steps of whatever it is doing, even while the loop is stuck waiting
-    (for a terminal that is gone, say), where a handler the loop runs would never run."""
-    graces = {getattr(signal, "SIGHUP", None): HANGUP_GRACE, signal.SIGTERM: SIGTERM_GRACE}
-    previous: dict[int, SignalHandler] = {}
-    for signum, grace in graces.items():
-        if signum is None:
-            continue  # Windows has no SIGHUP
-        try:
-            previous[signum] = signal.signal(signum, _leaver(app, grace))
-        except (ValueError, OSError):  # not the main thread, or not this platform
-            pass
-    return previous
-
-
-def _leaver(app: SafeGroundApp, grace: float) -> Callable[[int, FrameType | None], None]:
-    """A signal handler that makes ``app`` leave within ``grace`` seconds."""
-
-    def leave(_signum: int, _frame: FrameType | None) -> None:
-        app.leave_soon(grace)
-
-    return leave
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m safeground` is the supported way
