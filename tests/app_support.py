@@ -54,19 +54,23 @@ async def settle(pilot, app) -> None:
 
 
 async def open_page(pilot, app, chapter_id: str, page_id: str) -> None:
-    """Open a page and wait until it is shown with the cursor in it, as a person would see it."""
+    """Open a page and wait until it is shown as a person would see it: the cursor in it, or, in
+    read-only mode (where nothing takes the cursor), its fields built and closed to typing."""
     from safeground.screens.chapter import ChapterScreen
+    from safeground.widgets.base import FieldWidget
+
+    def ready(screen) -> bool:
+        if not isinstance(screen, ChapterScreen) or screen.page.id != page_id:
+            return False
+        if screen.session.read_only:
+            fields = list(screen.query_one("#page").query(FieldWidget))
+            return bool(fields) and all(field.disabled for field in fields)
+        focused = app.focused
+        return focused is not None and focused.screen is screen and screen.query_one("#page") in focused.ancestors
 
     app.open_page(chapter_id, page_id)
     for _ in range(50):
         await pilot.pause()
-        screen = app.screen
-        if (
-            isinstance(screen, ChapterScreen)
-            and screen.page.id == page_id
-            and app.focused is not None
-            and app.focused.screen is screen
-            and screen.query_one("#page") in app.focused.ancestors
-        ):
+        if ready(app.screen):
             return
     raise AssertionError(f"page {chapter_id}/{page_id} did not open")

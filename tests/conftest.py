@@ -78,9 +78,11 @@ def _ours_left_running(session: pytest.Session) -> list[tuple[int, str]]:
 
     from harness_pty import children_of
 
+    # pytest's tmp_path plugin keeps its factory on the config, outside pytest's typed API.
+    factory: pytest.TempPathFactory | None = vars(session.config).get("_tmp_path_factory")
     try:
-        basetemp = str(session.config._tmp_path_factory.getbasetemp()) + os.sep
-    except (AttributeError, OSError, ValueError):
+        basetemp = str(factory.getbasetemp()) + os.sep if factory is not None else None
+    except (OSError, ValueError):
         basetemp = None
     candidates = set(children_of(os.getpid()))
     if basetemp and Path("/proc/self/environ").exists():

@@ -56,8 +56,7 @@ async def test_type_quit_relaunch_resumes_in_the_same_field(tmp_path):
 async def test_text_field_by_keyboard_and_enter_moves_on(tmp_path):
     app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_page("kinds", "text")
-        await pilot.pause()
+        await open_page(pilot, app, "kinds", "text")
         assert isinstance(app.focused, Input)
         await pilot.press(*"Sam")
         await pilot.press("enter")
@@ -70,8 +69,7 @@ async def test_text_field_by_keyboard_and_enter_moves_on(tmp_path):
 async def test_long_text_keeps_paragraphs_and_tab_moves_focus(tmp_path):
     app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_page("kinds", "long-text")
-        await pilot.pause()
+        await open_page(pilot, app, "kinds", "long-text")
         assert isinstance(app.focused, TextArea)
         await pilot.press(*"First.", "enter", *"Second.")
         await pilot.press("tab")
@@ -85,8 +83,7 @@ async def test_long_text_keeps_paragraphs_and_tab_moves_focus(tmp_path):
 async def test_choice_by_keyboard_and_by_mouse(tmp_path):
     app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_page("kinds", "choice")
-        await pilot.pause()
+        await open_page(pilot, app, "kinds", "choice")
         assert isinstance(app.focused, RadioSet)
         await pilot.press("down", "enter")  # highlight the second option, choose it
         await settle(pilot, app)
@@ -100,8 +97,7 @@ async def test_choice_by_keyboard_and_by_mouse(tmp_path):
 async def test_checklist_by_keyboard_and_by_mouse(tmp_path):
     app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_page("kinds", "checklist")
-        await pilot.pause()
+        await open_page(pilot, app, "kinds", "checklist")
         assert isinstance(app.focused, SelectionList)
         await pilot.press("space", "down", "down", "space")
         await settle(pilot, app)
@@ -115,8 +111,7 @@ async def test_checklist_by_keyboard_and_by_mouse(tmp_path):
 async def test_scale_by_arrow_keys_digits_and_mouse(tmp_path):
     app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_page("kinds", "scale")
-        await pilot.pause()
+        await open_page(pilot, app, "kinds", "scale")
         assert isinstance(app.focused, ScalePoints)
         await pilot.press("right", "right", "right")
         await settle(pilot, app)
@@ -136,8 +131,7 @@ async def test_scale_by_arrow_keys_digits_and_mouse(tmp_path):
 async def test_statements_rated_row_by_row(tmp_path):
     app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_page("kinds", "statements")
-        await pilot.pause()
+        await open_page(pilot, app, "kinds", "statements")
         await pilot.press("4", "tab")
         rows = list(app.screen.query(ScalePoints))
         assert app.focused is rows[1]
@@ -151,8 +145,7 @@ async def test_statements_rated_row_by_row(tmp_path):
 async def test_list_add_edit_and_remove(tmp_path):
     app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_page("kinds", "list")
-        await pilot.pause()
+        await open_page(pilot, app, "kinds", "list")
         assert "list-add--text" in app.focused.classes
         await pilot.press(*"Kind to strangers", "enter", *"Funny", "enter", *"Loyal", "enter")
         await settle(pilot, app)
@@ -180,8 +173,7 @@ async def test_list_add_edit_and_remove(tmp_path):
 async def test_next_and_previous_move_between_pages_and_mark_completion(tmp_path):
     app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_page("kinds", "text")
-        await pilot.pause()
+        await open_page(pilot, app, "kinds", "text")
         assert "Page 1 of 7" in str(app.screen.query_one("#page-where").render())
         await pilot.press(*"Sam")
         await pilot.press("ctrl+n")
@@ -254,8 +246,7 @@ async def test_question_mark_opens_support_except_while_typing(tmp_path):
 async def test_a_support_answer_opens_support_once(tmp_path):
     app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_page("kinds", "choice")
-        await pilot.pause()
+        await open_page(pilot, app, "kinds", "choice")
         await pilot.press("down", "down", "enter")  # "No" lists support
         await pilot.pause()
         assert isinstance(app.screen, SupportScreen)
@@ -271,15 +262,12 @@ async def test_a_support_answer_opens_support_once(tmp_path):
 async def test_an_answer_already_saved_does_not_reopen_support(tmp_path):
     app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_page("kinds", "choice")
-        await pilot.pause()
+        await open_page(pilot, app, "kinds", "choice")
         await pilot.press("down", "down", "enter")
         await settle(pilot, app)
     app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_page("kinds", "choice")
-        await pilot.pause()
-        await pilot.pause()
+        await open_page(pilot, app, "kinds", "choice")
         assert isinstance(app.screen, ChapterScreen)
 
 
@@ -334,15 +322,13 @@ async def test_markup_like_answers_are_stored_and_shown_literally(tmp_path):
     hostile = "[bold]loud[/] [link='x']y[/link] [/] [red"
     app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_page("kinds", "list")
-        await pilot.pause()
+        await open_page(pilot, app, "kinds", "list")
         await pilot.press(*hostile, "enter")
         await settle(pilot, app)
     assert answers(tmp_path, "kinds")["kinds"]["list"]["appreciations"] == [hostile]
     app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_page("kinds", "list")
-        await pilot.pause()
+        await open_page(pilot, app, "kinds", "list")
         assert app.screen.query_one(".list-item--text", Input).value == hostile
 
 
@@ -362,8 +348,7 @@ async def test_a_failed_save_is_reported_kept_and_retried(tmp_path, monkeypatch)
     monkeypatch.setattr(app_module, "RETRY_INTERVAL", 0.5)
     app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_page("kinds", "text")
-        await pilot.pause()
+        await open_page(pilot, app, "kinds", "text")
         await pilot.press(*"kept")
         await pilot.pause(1.2)
         notices = [n.message for n in app._notifications]
@@ -386,8 +371,7 @@ async def test_quitting_with_unsaved_answers_warns_and_offers_a_copy(tmp_path, m
     app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
     copy = tmp_path / "elsewhere" / "copy.toml"
     async with app.run_test(size=SIZE) as pilot:
-        app.open_page("kinds", "text")
-        await pilot.pause()
+        await open_page(pilot, app, "kinds", "text")
         await pilot.press(*"precious")
         await pilot.press("ctrl+q")
         await pilot.pause()
@@ -481,9 +465,7 @@ async def test_open_read_only_shows_the_answers_and_writes_nothing(tmp_path):
             await pilot_two.pause()
             assert isinstance(second.screen, HomeScreen)
             assert "Read-only" in second.sub_title
-            second.open_page("what-safety-is", "safety-and-security")
-            for _ in range(5):
-                await pilot_two.pause()
+            await open_page(pilot_two, second, "what-safety-is", "safety-and-security")
             areas = list(second.screen.query(TextArea))
             assert any("mine" in area.text for area in areas), "the answers are shown"
             assert all(area.is_disabled for area in areas), "and cannot be changed"
@@ -547,6 +529,21 @@ async def test_the_chosen_theme_is_remembered(tmp_path):
         assert app.theme == "nord"
 
 
+async def test_a_theme_chosen_on_the_already_open_screen_leaves_the_other_profile_alone(tmp_path):
+    """The profile belongs to the Safe Ground that holds its lock: nothing is written into it."""
+    first = make_app(tmp_path)
+    async with first.run_test(size=SIZE) as pilot_one:
+        await pilot_one.pause()
+        settings = (tmp_path / "default" / "settings.toml").read_bytes()
+        second = make_app(tmp_path, welcomed=False)
+        async with second.run_test(size=SIZE) as pilot_two:
+            await pilot_two.pause()
+            assert isinstance(second.screen, ProblemScreen)
+            second.theme = "nord"
+            await pilot_two.pause()
+        assert (tmp_path / "default" / "settings.toml").read_bytes() == settings
+
+
 async def test_command_palette_offers_chapters_continue_and_support(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -579,9 +576,7 @@ async def test_arrow_keys_and_enter_open_a_chapter_from_home(tmp_path):
 async def test_text_answers_can_be_reached_by_mouse(tmp_path):
     app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_page("kinds", "long-text")
-        await pilot.pause()
-        await pilot.pause()
+        await open_page(pilot, app, "kinds", "long-text")
         await pilot.click("#field-extra Input")
         assert isinstance(app.focused, Input)
         await pilot.press(*"by mouse")
@@ -616,11 +611,48 @@ async def test_f1_reaches_support_from_dialogs_and_review_too(tmp_path, where, m
 async def test_the_last_page_leads_to_the_next_chapter_in_words_that_fit(tmp_path, size, label):
     app = make_app(tmp_path)
     async with app.run_test(size=size) as pilot:
-        app.open_page("what-safety-is", "checking-in")
-        await pilot.pause()
-        await pilot.pause()
+        await open_page(pilot, app, "what-safety-is", "checking-in")
         assert str(app.screen.query_one("#next").label) == label
         await pilot.press("ctrl+n")
         await pilot.pause()
         await pilot.pause()
         assert app.screen.chapter.id == "friend-lens"
+
+
+def _burst(app, *keys: str) -> None:
+    """Keys as a fast typist (or a paste) delivers them: all queued before the app runs any."""
+    from textual import events
+
+    for name in keys:
+        key = events.Key(name, name if len(name) == 1 else None)
+        key.set_sender(app)
+        app._driver.send_message(key)
+
+
+async def test_keys_typed_right_after_leaving_a_chapter_reach_the_screen_it_opens(tmp_path):
+    """The chapter asks the app for the next chapter with a message; keys typed before the app has
+    switched screens are for the new one, never for the page being left."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_page(pilot, app, "what-safety-is", "checking-in")
+        _burst(app, "ctrl+n", "4")
+        await settle(pilot, app)
+        await settle(pilot, app)
+        assert app.screen.chapter.id == "friend-lens"
+    stored = answers(tmp_path)
+    assert stored["friend-lens"]["friendship-first"]["calm-closeness"] == 4
+    assert "checking-in" not in stored.get("what-safety-is", {})
+
+
+async def test_review_asked_for_right_after_contents_shows_every_chapter(tmp_path):
+    from safeground.screens.review import ReviewScreen
+
+    app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_page(pilot, app, "kinds", "text")
+        _burst(app, "ctrl+o", "ctrl+r")
+        await settle(pilot, app)
+        assert isinstance(app.screen, ReviewScreen) and app.screen.chapter_ids is None
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)

@@ -20,7 +20,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app_support import KINDS_WORKBOOK, make_app, settle
+from app_support import KINDS_WORKBOOK, make_app, open_page, settle
 from safeground import cli
 from safeground.autosave import serialize
 from safeground.kinds import is_answered
@@ -121,31 +121,26 @@ async def test_the_app_says_so_shows_what_it_can_and_keeps_the_rest_through_its_
         assert "7 answers from an earlier version of this workbook can't be shown here" in str(note.render())
         assert "safeground status" in str(note.render())
 
-        app.open_page("kinds", "checklist")
-        await pilot.pause()
+        await open_page(pilot, app, "kinds", "checklist")
         selection = app.screen.query_one(SelectionList)
         assert selection.selected == ["shoulders"], "the option still there is shown"
         assert app.screen.query_one("#page").has_class("-complete")
         await pilot.press("down", "space")  # and "stomach"
         await settle(pilot, app)
 
-        app.open_page("kinds", "statements")
-        await pilot.pause()
+        await open_page(pilot, app, "kinds", "statements")
         assert app.focused.value == 4, "the statement still there shows its rating"
         await pilot.press("5")
         await settle(pilot, app)
 
-        app.open_page("kinds", "choice")
-        await pilot.pause()
+        await open_page(pilot, app, "kinds", "choice")
         assert app.screen.query_one("RadioSet").pressed_button is None
         await pilot.click(app.screen.query("RadioButton")[0])  # "yes": a new answer replaces "no"
         await settle(pilot, app)
 
-        app.open_page("kinds", "one-line")
-        await pilot.pause()
+        await open_page(pilot, app, "kinds", "one-line")
         await pilot.press(*"Alex")
-        app.open_page("kinds", "long-text")
-        await pilot.pause()
+        await open_page(pilot, app, "kinds", "long-text")
         await pilot.press(*"On a bus.")
         await settle(pilot, app)
 
@@ -339,7 +334,6 @@ def test_a_changed_kind_keeps_that_answer_and_opens_all_the_others(tmp_path):
 
 
 async def test_answering_a_question_whose_kind_changed_sets_the_earlier_answer_aside(tmp_path):
-    from app_support import open_page
 
     data_dir = tmp_path / "data"
     _save_before(data_dir)

@@ -30,7 +30,7 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app_support import KINDS_WORKBOOK, make_app, settle
+from app_support import KINDS_WORKBOOK, make_app, open_page, settle
 from safeground import cli
 from safeground.loader import load_workbook
 from safeground.storage import ProgressFileError, ProgressStore
@@ -218,8 +218,7 @@ async def test_moving_it_aside_in_the_app_keeps_it_and_starts_fresh(tmp_path, ca
         await pilot.click("#move-aside")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        app.open_page("kinds", "text")
-        await pilot.pause()
+        await open_page(pilot, app, "kinds", "text")
         await pilot.press(*"fresh")
         await settle(pilot, app)
     moved = sorted(_profile(tmp_path).glob("kinds.toml.broken-*"))
@@ -386,8 +385,7 @@ async def test_a_10_mb_file_of_real_answers_opens(tmp_path):
     assert clock.monotonic() - started < 5
     app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_page("kinds", "text")
-        await pilot.pause()
+        await open_page(pilot, app, "kinds", "text")
         await pilot.press(*" again")
         await settle(pilot, app)
     progress = ProgressStore(tmp_path, "default", "kinds").load(KINDS)

@@ -25,7 +25,7 @@ import pytest
 from textual import events
 from textual.widgets import Input, TextArea
 
-from app_support import KINDS_WORKBOOK, answers, make_app, settle
+from app_support import KINDS_WORKBOOK, answers, make_app, open_page, settle
 
 SIZE = (100, 30)
 
@@ -54,9 +54,7 @@ def _paste(app, text: str) -> None:
 
 
 async def _open(app, pilot, page: str) -> None:
-    app.open_page("kinds", page)
-    await pilot.pause()
-    await pilot.pause()
+    await open_page(pilot, app, "kinds", page)
 
 
 def _stored(data_dir, page: str, field: str):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app_support import KINDS_WORKBOOK, make_app, stop_blinking
+from app_support import KINDS_WORKBOOK, make_app, open_page, stop_blinking
 from safeground.loader import load_workbook
 from safeground.progress import Progress
 from safeground.storage import ProgressStore
@@ -97,11 +97,10 @@ def test_page_of_each_kind(snap_compare, data_dir, page, size):
     prefill(data_dir, KINDS_WORKBOOK, KIND_ANSWERS)
     app = make_app(data_dir, workbook_dir=KINDS_WORKBOOK)
 
-    async def open_page(pilot):
-        pilot.app.open_page("kinds", page)
-        await pilot.pause()
+    async def open_the_page(pilot):
+        await open_page(pilot, pilot.app, "kinds", page)
 
-    assert snap_compare(app, terminal_size=size, run_before=settled(open_page))
+    assert snap_compare(app, terminal_size=size, run_before=settled(open_the_page))
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from app_support import KINDS_WORKBOOK, answers, make_app, settle
+from app_support import KINDS_WORKBOOK, answers, make_app, open_page, settle
 from safeground.storage import TEMP_PREFIX, ProfileLocked, ProgressStore
 
 SIZE = (100, 30)
@@ -59,8 +59,7 @@ def _temp_files(folder: Path) -> list[str]:
 async def _fault_then_recovery(tmp_path, pilot, app, fault: dict, reason: str) -> None:
     """Type, save; fail the disk; type more; check the notice and that nothing moved; clear it."""
     profile = tmp_path / "default"
-    app.open_page("kinds", "long-text")
-    await pilot.pause()
+    await open_page(pilot, app, "kinds", "long-text")
     await pilot.press(*"saved before")
     await settle(pilot, app)
     before = (profile / "kinds.toml").read_bytes()
@@ -134,8 +133,7 @@ async def test_the_data_folder_deleted_while_the_app_runs(tmp_path):
     data_dir = tmp_path / "data"
     app = make_app(data_dir, workbook_dir=KINDS_WORKBOOK)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_page("kinds", "text")
-        await pilot.pause()
+        await open_page(pilot, app, "kinds", "text")
         await pilot.press(*"one")
         await settle(pilot, app)
         shutil.rmtree(data_dir)
@@ -185,8 +183,7 @@ async def test_a_save_refused_because_another_app_took_the_profile_is_reported(t
     data_dir = tmp_path / "data"
     app = make_app(data_dir, workbook_dir=KINDS_WORKBOOK)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_page("kinds", "text")
-        await pilot.pause()
+        await open_page(pilot, app, "kinds", "text")
         await pilot.press(*"mine")
         await settle(pilot, app)
         shutil.rmtree(data_dir / "default")

@@ -18,9 +18,8 @@ from typing import Any
 from textual.command import CommandPalette
 from textual.widgets._toast import Toast
 
-from app_support import KINDS_WORKBOOK, answers, make_app, settle
+from app_support import KINDS_WORKBOOK, answers, make_app, open_page, settle
 from safeground.content import Workbook
-from safeground.screens.chapter import ChapterScreen
 from safeground.screens.home import HomeScreen
 from safeground.screens.review import ReviewScreen
 from safeground.screens.support import SupportScreen
@@ -100,10 +99,7 @@ async def test_every_screen_draws_hostile_workbook_text_as_stand_ins(tmp_path):
         assert "␛[2J" in home and "\ufffd31m" in home, "drawn as visible stand-ins"
         assert "Every kind of question ␛]52;c;aGVsbG8=␇" in home, "the header and the title"
         for page in PAGES:
-            app.open_page("kinds", page)
-            await _wait_for(
-                pilot, lambda page=page: isinstance(app.screen, ChapterScreen) and app.screen.page.id == page, page
-            )
+            await open_page(pilot, app, "kinds", page)
             text = assert_no_controls(app, f"page {page}")
             assert "␛[2J" in text
         assert "Next chapter: Kinds of questions ␛]52" in text, "the next chapter's title on the last page"
@@ -160,8 +156,7 @@ async def test_markup_like_workbook_text_shows_literally_everywhere(tmp_path):
         await _wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
         home = drawn(app)
         assert f"Workbook {MARKUP}" in home and f"Chapter {MARKUP}" in home and f"Summary {MARKUP}" in home
-        app.open_page("kinds", "text")
-        await _wait_for(pilot, lambda: isinstance(app.screen, ChapterScreen), "the chapter")
+        await open_page(pilot, app, "kinds", "text")
         assert f"Page {MARKUP}" in drawn(app)
         assert f"Chapter {MARKUP}" in drawn(app), "the header"
         app.go_home()
@@ -189,8 +184,7 @@ async def test_a_save_failure_in_a_folder_named_like_markup_is_shown_and_the_ans
     profile = data_dir / "default"
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await _wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
-        app.open_page("kinds", "text")
-        await _wait_for(pilot, lambda: isinstance(app.screen, ChapterScreen), "the page")
+        await open_page(pilot, app, "kinds", "text")
         await settle(pilot, app)
         # The folder can no longer be written: a file stands where it was (a read-only folder
         # would do, but not for root, who may write anywhere).
@@ -232,8 +226,7 @@ async def test_saving_a_copy_to_a_path_named_like_markup_when_quitting(tmp_path,
     blocked.write_text("a file", encoding="utf-8")
     copy = tmp_path / "copies [/x]" / "[b]copy.toml"
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        app.open_page("kinds", "text")
-        await _wait_for(pilot, lambda: isinstance(app.focused, Input), "the page")
+        await open_page(pilot, app, "kinds", "text")
         await pilot.press(*"precious", "ctrl+q")
         await _wait_for(pilot, lambda: isinstance(app.screen, UnsavedScreen), "the unsaved dialog")
         monkeypatch.undo()  # the copy goes through the real writer

@@ -1,34 +1,45 @@
-"""The Safe Ground app: wiring between the session (answers, saving) and the screens.
+"""The Safe Ground app: the router between the session (answers, saving) and the screens.
 
 What lives here is what every screen shares: the keys that work everywhere (support, quick exit,
 quit), autosave and its status line, the first-run note, the command palette's entries, and the
 handling of a progress file that is locked or cannot be read. Each screen is its own module.
 
+Data goes down, messages come up. A screen is made with what it shows (the session, the workbook)
+and never calls the app: it posts a message from :mod:`safeground.messages` (``OpenPage``,
+``GoHome``, ``AnswerChanged``, ...), handled below by an ``on_...`` method. Dialogs dismiss with
+their result (the print dialog with a :class:`PrintJob`), and the app acts on it: print jobs run
+on a worker thread. The app keeps the screens it pushed, so it knows what is on top without
+asking any screen what it is. The writer thread reports with ``post_message`` (thread-safe).
+
 Leaving is guaranteed: on SIGTERM, SIGHUP or a terminal that went away (see ``terminal_input``),
-the app saves and exits as usual, and an :class:`ExitWatchdog` saves and ends the process itself
-if that has not happened within a moment, whatever Textual's shutdown is waiting for.
+the app saves and exits as usual, and the watchdog of :mod:`safeground.leaving` ends the process
+itself if that has not happened within a moment, whatever Textual's shutdown is waiting for.
 """
 
 from __future__ import annotations
 
 import asyncio
+import copy
 import os
-import select
 import signal
 import sys
-import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from time import monotonic
+from typing import TYPE_CHECKING, Any
 
-from textual import events
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 
 from safeground.content import Workbook
+from safeground.leaving import HANGUP_GRACE, ExitWatchdog, is_our_safeground, leave_on_signals
 from safeground.loader import load_workbook
+from safeground.messages import AnswerChanged, ContinueWanted, GoHome, OpenPage, PrintWanted, SupportWanted
+from safeground.print_job import PrintJob, PrintOutcome, run_print_job
 from safeground.session import Session
 from safeground.settings import Settings
 from safeground.storage import (
@@ -44,6 +55,14 @@ from safeground.storage import (
 )
 from safeground.untrusted import for_terminal, shown
 
+if TYPE_CHECKING:  # the screens are imported when first shown (start-up time, see bench/README.md)
+    from safeground.export import Printer
+    from safeground.progress import Progress
+    from safeground.screens.chapter import ChapterScreen
+    from safeground.screens.home import HomeScreen
+    from safeground.screens.print_dialog import PrintDialog
+    from safeground.screens.problem import ProblemScreen
+
 #: Two presses of Escape this close together leave at once.
 QUICK_EXIT_WINDOW = 1.0
 #: How often pending changes are handed to the writer: typing is never more than this from disk.
@@ -52,85 +71,17 @@ AUTOSAVE_INTERVAL = 0.5
 RETRY_INTERVAL = 3.0
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 QUICK_EXIT = "quick-exit"
-#: After a hang-up, how long the usual way out (save, restore the terminal, exit) may take before
-#: the watchdog saves and ends the process; with its save, leaving takes under two seconds.
-HANGUP_GRACE = 1.0
-#: After SIGTERM the terminal is usually still there and worth restoring, so a little longer.
-SIGTERM_GRACE = 2.0
-#: How long the watchdog waits for the last save before ending the process.
-WATCHDOG_SAVE_TIMEOUT = 0.6
 #: Ending a Safe Ground without a terminal: how long to wait after SIGTERM (its own SIGTERM_GRACE
 #: and watchdog save, and a margin), then after SIGKILL.
 END_HOLDER_WAIT = 3.0
 
 
-def _is_our_safeground(pid: int) -> bool:
-    """Whether ``pid`` is a Safe Ground run by this same account (never end anything else)."""
-    try:
-        if os.stat(f"/proc/{pid}").st_uid != os.getuid():
-            return False
-        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-            return b"safeground" in cmdline.read()
-    except (OSError, AttributeError):
-        return False
+class SaveFinished(Message):
+    """The writer thread finished a save: ``error`` is None when it reached the disk."""
 
-
-class ExitWatchdog:
-    """Ends the process a moment after it was asked to leave, if it has not left by then.
-
-    Textual's shutdown writes to the terminal and can wait forever for one that is gone; the
-    process would then keep the profile locked for good. Once armed, this daemon thread waits
-    ``grace`` seconds, then saves what is pending (``save(timeout)``), lets go of the lock
-    (``release()``) and calls ``os._exit``: 0 when everything was saved, 1 when not.
-
-    :meth:`arm` may be called from a signal handler or any thread, so it takes no lock: it only
-    sets a number and writes a byte to a pipe the thread waits on.
-    """
-
-    def __init__(self, save: Callable[[float], bool], release: Callable[[], None]):
-        self._save = save
-        self._release = release
-        self._deadline: float | None = None
-        self._wake_read, self._wake_write = os.pipe()
-        os.set_blocking(self._wake_write, False)
-        self._thread = threading.Thread(target=self._run, name="safeground-exit-watchdog", daemon=True)
-        self._thread.start()
-
-    def arm(self, grace: float) -> None:
-        """Leave within ``grace`` seconds (an earlier deadline wins over a later one)."""
-        deadline = monotonic() + grace
-        if self._deadline is None or deadline < self._deadline:
-            self._deadline = deadline
-        try:
-            os.write(self._wake_write, b"!")
-        except OSError:
-            pass  # the pipe is full: the thread has been woken already
-
-    @property
-    def armed(self) -> bool:
-        return self._deadline is not None
-
-    def close(self) -> None:
-        """Stop the thread if it was never armed (an armed one stays, in case exiting hangs)."""
-        if self._deadline is None:
-            os.close(self._wake_write)
-
-    def _run(self) -> None:
-        while self._deadline is None:
-            if not os.read(self._wake_read, 64):
-                os.close(self._wake_read)
-                return  # closed: the app left without being asked to hurry
-        while (remaining := self._deadline - monotonic()) > 0:
-            if select.select([self._wake_read], [], [], remaining)[0]:
-                os.read(self._wake_read, 64)  # an earlier deadline, perhaps
-        try:
-            saved = self._save(WATCHDOG_SAVE_TIMEOUT)
-        except BaseException:
-            saved = False
-        try:
-            self._release()
-        finally:
-            os._exit(0 if saved else 1)
+    def __init__(self, error: BaseException | None) -> None:
+        super().__init__()
+        self.error = error
 
 
 class SafeGroundApp(App[str]):
@@ -161,8 +112,17 @@ class SafeGroundApp(App[str]):
         self._support_shown: set[tuple[str, str, str]] = set()
         self._save_failing = False
         self._since_retry = 0.0
-        self._loop: asyncio.AbstractEventLoop | None = None
+        #: The app's event loop, for the signal handlers (see leave_soon).
+        self._signal_loop: asyncio.AbstractEventLoop | None = None
         self._too_small: Screen | None = None
+        #: The screens the app pushed last of each sort: what is on top is compared with these.
+        self._home: HomeScreen | None = None
+        self._chapter: ChapterScreen | None = None
+        self._support: Screen | None = None
+        self._review: Screen | None = None
+        self._print_screen: Screen | None = None
+        #: A print job is being done (the dialog is closed meanwhile; F2 waits for it).
+        self._printing = False
         self._started = False
         self._leaving = False
         #: Set by ``run_app``: makes sure the process ends after a hang-up or SIGTERM.
@@ -173,7 +133,7 @@ class SafeGroundApp(App[str]):
     # -- start-up ----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self._loop = asyncio.get_running_loop()
+        self._signal_loop = asyncio.get_running_loop()
         if self.settings.theme and self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         self.open_progress()
@@ -201,9 +161,7 @@ class SafeGroundApp(App[str]):
         self.session = Session(self.workbook, self.store, progress)
         self.session.start_saving(self._saver_reported)
         self._update_status()
-        from safeground.screens.home import HomeScreen
-
-        self.push_screen(HomeScreen())
+        self._push_home(self.session)
         if not self.settings.welcomed:
             from safeground.screens.welcome import WelcomeScreen
 
@@ -213,12 +171,36 @@ class SafeGroundApp(App[str]):
         from safeground.screens.problem import ProblemScreen, locked_message
 
         state = holder_state(holder)
-        can_end = state == HOLDER_NO_TERMINAL and holder.pid is not None and _is_our_safeground(holder.pid)
+        can_end = state == HOLDER_NO_TERMINAL and holder.pid is not None and is_our_safeground(holder.pid)
         self.push_screen(ProblemScreen("locked", locked_message(holder, state), holder=holder, can_end=can_end))
+
+    def _push_home(self, session: Session) -> None:
+        from safeground.screens.home import HomeScreen
+
+        self._home = HomeScreen(session)
+        self.push_screen(self._home)
+
+    def on_problem_screen_chosen(self, message: ProblemScreen.Chosen) -> None:
+        """A way forward from the problem screen: read-only, end the holder, or start fresh."""
+        from safeground.screens.problem import END_HOLDER, MOVE_ASIDE, READ_ONLY
+
+        problem = message.problem
+        if message.choice == READ_ONLY:
+            self.open_read_only()
+        elif message.choice == END_HOLDER and problem.holder is not None:
+            self.run_worker(self.end_lock_holder(problem.holder), exclusive=True, group="end-holder")
+        elif message.choice == MOVE_ASIDE:
+            try:
+                moved = self.start_fresh()
+            except StorageError as error:
+                problem.say(error)
+                return
+            self.notify(
+                for_terminal(f"Your old file is kept as {moved}."), title="Starting fresh", timeout=10, markup=False
+            )
 
     def open_read_only(self) -> None:
         """Show the answers without taking the lock: nothing is written, not even settings."""
-        from safeground.screens.home import HomeScreen
         from safeground.screens.problem import ProblemScreen
 
         try:
@@ -230,7 +212,7 @@ class SafeGroundApp(App[str]):
         self.session = Session(self.workbook, self.store, progress, read_only=True)
         self.pop_screen()
         self._update_status()
-        self.push_screen(HomeScreen())
+        self._push_home(self.session)
         self.notify("You can read your answers here; changes can't be made or saved.", title="Read-only")
 
     async def end_lock_holder(self, holder: LockHolder) -> None:
@@ -243,7 +225,7 @@ class SafeGroundApp(App[str]):
             or current is None
             or current.pid != pid
             or holder_state(current) != HOLDER_NO_TERMINAL
-            or not _is_our_safeground(pid)
+            or not is_our_safeground(pid)
         ):
             self.pop_screen()  # something changed meanwhile: say again what holds it now
             self.open_progress()
@@ -291,10 +273,10 @@ class SafeGroundApp(App[str]):
 
     # -- saving ------------------------------------------------------------------------------
 
-    def answers_changed(self, *, settled: bool) -> None:
+    def on_answer_changed(self, message: AnswerChanged) -> None:
         """A screen changed an answer or the position. Settled changes (choices) save at once;
         typing is picked up by the autosave tick, at most half a second later."""
-        if settled and self.session is not None:
+        if message.settled and self.session is not None:
             self.session.save_soon()
         self._update_status()
 
@@ -310,16 +292,12 @@ class SafeGroundApp(App[str]):
                 session.saver.retry()
 
     def _saver_reported(self, revision: int, error: BaseException | None) -> None:
-        """Called on the writer thread: hop to the app's loop without waiting for it."""
-        loop = self._loop
-        if loop is None or loop.is_closed():
-            return
-        try:
-            loop.call_soon_threadsafe(self._save_result, error)
-        except RuntimeError:
-            pass  # the app is closing; the exit path reports unsaved answers itself
+        """Called on the writer thread: post_message is thread-safe and never waits. Once the app
+        is closing it drops the message; the exit path reports unsaved answers itself."""
+        self.post_message(SaveFinished(error))
 
-    def _save_result(self, error: BaseException | None) -> None:
+    def on_save_finished(self, message: SaveFinished) -> None:
+        error = message.error
         for kept in self.session.take_notices() if self.session is not None else ():  # edited by hand
             self.notify(for_terminal(str(kept)), title="Your edit is kept", timeout=20, markup=False)
         if error is not None and not self._save_failing:
@@ -361,15 +339,15 @@ class SafeGroundApp(App[str]):
         self.sub_title = " · ".join(part for part in (state, profile) if part)
 
     def _save_settings(self) -> None:
-        if self.session is not None and self.session.read_only:
-            return  # read-only writes nothing at all
+        if self.session is None or self.session.read_only:
+            return  # only a profile that is ours to write (locked by us, not read-only) is written
         try:
             self.settings.save(self.store.profile_dir)
         except (OSError, StorageError):
             pass  # settings are a convenience; answers have their own, louder, error path
 
     def watch_theme(self, theme: str) -> None:
-        if self.is_mounted and theme != self.settings.theme:
+        if theme != self.settings.theme:
             self.settings.theme = theme
             self._save_settings()
 
@@ -393,33 +371,125 @@ class SafeGroundApp(App[str]):
     def action_support(self) -> None:
         from safeground.screens.support import SupportScreen
 
-        if not isinstance(self.screen, SupportScreen):
-            self.push_screen(SupportScreen(self.workbook.support))
+        if self.screen is not self._support:
+            self._support = SupportScreen(self.workbook.support)
+            self.push_screen(self._support)
 
     def _current_chapter(self) -> list[str] | None:
-        from safeground.screens.chapter import ChapterScreen
-
-        screen = self.screen
-        return [screen.chapter.id] if isinstance(screen, ChapterScreen) else None
+        """The chapter on screen, if a chapter is what is on top."""
+        if self._chapter is not None and self.screen is self._chapter:
+            return [self._chapter.chapter.id]
+        return None
 
     def action_review(self) -> None:
         """The completed pages as they will print: this chapter's from a chapter, else all."""
         from safeground.screens.review import ReviewScreen
 
-        if self.session is not None and not isinstance(self.screen, ReviewScreen):
-            self.push_screen(ReviewScreen(self._current_chapter()))
+        if self.session is not None and self.screen is not self._review:
+            self._review = ReviewScreen(self.session, self._current_chapter())
+            self.push_screen(self._review)
 
     def action_print_dialog(self, chapter_ids: list[str] | None = None, include_drafts: bool = False) -> None:
+        self._open_print_dialog(chapter_ids or self._current_chapter(), include_drafts)
+
+    def on_print_wanted(self, message: PrintWanted) -> None:
+        self.action_print_dialog(message.chapter_ids, message.include_drafts)
+
+    def on_support_wanted(self, message: SupportWanted) -> None:
+        """An answer asked for support: show it once for that question, gently."""
+        if message.question not in self._support_shown:
+            self._support_shown.add(message.question)
+            self.action_support()
+
+    # -- printing and saving pages -----------------------------------------------------------
+
+    def _open_print_dialog(
+        self,
+        chapter_ids: list[str] | None = None,
+        include_drafts: bool = False,
+        *,
+        again: PrintJob | None = None,
+        focus_path: bool = False,
+    ) -> None:
         from safeground.screens.print_dialog import PrintDialog
 
-        if self.session is not None and not isinstance(self.screen, PrintDialog):
-            self.push_screen(PrintDialog(chapter_ids or self._current_chapter(), include_drafts))
+        session = self.session
+        if session is None or self._printing or self.screen is self._print_screen:
+            return
+        dialog = PrintDialog(
+            session.workbook, session.progress, chapter_ids, include_drafts, again=again, focus_path=focus_path
+        )
+        self._print_screen = dialog
+        self.push_screen(dialog, self._print_chosen)
+        self._find_printers(dialog)
 
-    def offer_support(self, key: tuple[str, str, str]) -> None:
-        """An answer asked for support: show it once for that question, gently."""
-        if key not in self._support_shown:
-            self._support_shown.add(key)
-            self.action_support()
+    @work(thread=True, group="printers")
+    def _find_printers(self, dialog: PrintDialog) -> None:
+        """Ask CUPS for printers (it can take a moment) and hand them to ``dialog``."""
+        from safeground.export import list_printers
+
+        printers = list_printers()
+        self.call_from_thread(self._hand_printers, dialog, printers)
+
+    def _hand_printers(self, dialog: PrintDialog, printers: list[Printer]) -> None:
+        if dialog.is_attached:  # not closed meanwhile
+            dialog.printers = printers
+
+    def _print_chosen(self, job: PrintJob | None) -> None:
+        session = self.session
+        if job is None or session is None:
+            return
+        self._printing = True
+        # A copy taken here, on the app's thread: typing while the job runs changes nothing in it.
+        progress = copy.deepcopy(session.progress)
+        self._run_print_job(job, session.workbook, progress, session.profile)
+
+    @work(thread=True, exclusive=True, group="print-job")
+    def _run_print_job(self, job: PrintJob, workbook: Workbook, progress: Progress, profile: str) -> None:
+        from safeground.export import ExportError, TargetExists
+
+        try:
+            outcome = run_print_job(job, workbook, progress, profile)
+        except TargetExists as exists:
+            self.call_from_thread(self._ask_replace, job, exists.path, exists.link_target, workbook, progress, profile)
+            return
+        except ExportError as error:
+            self.call_from_thread(self._print_failed, job, str(error))
+            return
+        self.call_from_thread(self._print_done, outcome)
+
+    def _ask_replace(
+        self, job: PrintJob, path: Path, link_target: Path | None, workbook: Workbook, progress: Progress, profile: str
+    ) -> None:
+        """The file is there: replace it only if the person says so; otherwise back to the dialog
+        with the same choices, the file name ready to change."""
+        from safeground.screens.confirm_replace import ConfirmReplace
+
+        def answered(replace: bool | None) -> None:
+            if replace:
+                self._run_print_job(job.replacing(), workbook, progress, profile)
+                return
+            self._printing = False
+            self._open_print_dialog(again=job, focus_path=True)
+
+        self.push_screen(ConfirmReplace(path, link_target), answered)
+
+    def _print_failed(self, job: PrintJob, message: str) -> None:
+        self._printing = False
+        self._notify_plain(message, title="Not done", severity="warning", timeout=10)
+        self._open_print_dialog(again=job)
+
+    def _print_done(self, outcome: PrintOutcome) -> None:
+        self._printing = False
+        self._notify_plain(outcome.message, title="Done", timeout=10)
+        for warning in outcome.warnings:
+            self._notify_plain(warning, severity="warning", timeout=10)
+
+    def _notify_plain(self, message: str, **options: Any) -> None:
+        """A notice that shows ``message`` as it is (it may hold a path or an answer)."""
+        self.notify(for_terminal(message), markup=False, **options)
+
+    # -- leaving -----------------------------------------------------------------------------
 
     def action_quick_exit(self) -> None:
         """Save what can be saved in a moment, then leave with nothing left on screen."""
@@ -443,7 +513,10 @@ class SafeGroundApp(App[str]):
         Safe from a signal handler and from any thread: it takes no lock."""
         if self.watchdog is not None:
             self.watchdog.arm(grace)
-        loop = self._loop
+        # Not post_message: from a signal handler, on the loop's own thread, that would touch the
+        # queue in the middle of whatever the loop was doing. call_soon_threadsafe only writes to
+        # the loop's wake-up pipe, which is safe from a signal handler.
+        loop = self._signal_loop
         if loop is not None and not loop.is_closed():
             try:
                 loop.call_soon_threadsafe(self._save_and_leave)
@@ -490,12 +563,11 @@ class SafeGroundApp(App[str]):
             page = next((p for p in chapter.pages if not progress.page_complete(chapter.id, p)), chapter.pages[0])
             page_id, field_id = page.id, progress.first_unanswered(chapter.id, page)
         self.go_home()
-        self.push_screen(ChapterScreen(chapter, page_id, field_id))
+        self._chapter = ChapterScreen(session, chapter, page_id, field_id)
+        self.push_screen(self._chapter)
 
     def go_home(self) -> None:
-        from safeground.screens.home import HomeScreen
-
-        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+        while len(self.screen_stack) > 1 and self.screen is not self._home:
             self.pop_screen()
 
     def continue_where_left(self) -> None:
@@ -503,6 +575,22 @@ class SafeGroundApp(App[str]):
             return
         position = self.session.progress.resume_position(self.workbook)
         self.open_page(position.chapter, position.page, position.field)
+
+    def on_open_page(self, message: OpenPage) -> None:
+        self.open_page(message.chapter_id, message.page_id, message.field_id)
+        self._route_afresh(message.typed_after)
+
+    def on_go_home(self, message: GoHome) -> None:
+        self.go_home()
+        self._route_afresh(message.typed_after)
+
+    def on_continue_wanted(self, _message: ContinueWanted) -> None:
+        self.continue_where_left()
+
+    def _route_afresh(self, keys: list[events.Key]) -> None:
+        """Keys typed for the screen that has just opened, in order, as if typed now."""
+        for key in keys:
+            self.post_message(events.Key(key.key, key.character))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -520,8 +608,11 @@ class SafeGroundApp(App[str]):
             yield SystemCommand(
                 f"Go to chapter: {_palette_text(chapter.title)}",
                 _palette_text(chapter.summary),
-                lambda c=chapter.id: self.open_page(c),
+                self._opener(chapter.id),
             )
+
+    def _opener(self, chapter_id: str) -> Callable[[], None]:
+        return lambda: self.open_page(chapter_id)
 
     def format_title(self, title: str, sub_title: str) -> Content:
         # Every screen's title reaches the header here: workbook text, drawn with stand-ins.
@@ -563,7 +654,7 @@ def _palette_text(text: str) -> str:
 
 def run_app(workbook_dir: str | None = None, data_dir: str | None = None, profile: str = DEFAULT_PROFILE) -> int:
     """Open the app in this terminal; returns the process exit code."""
-    workbook = load_workbook(workbook_dir)
+    workbook = load_workbook(Path(workbook_dir) if workbook_dir else None)
     store = ProgressStore(resolve_data_dir(data_dir), profile, workbook.id)
     app = SafeGroundApp(workbook, store)
     from safeground.terminal_input import harden_terminal_input, on_terminal_gone
@@ -571,7 +662,7 @@ def run_app(workbook_dir: str | None = None, data_dir: str | None = None, profil
     harden_terminal_input()  # stray bytes and escapes in pastes must not stop the app or act as keys
     app.watchdog = ExitWatchdog(app.save_for_watchdog, store.release_lock)
     on_terminal_gone(app.terminal_gone)
-    previous = _leave_on_signals(app)
+    previous = leave_on_signals(app.leave_soon)
     try:
         result = app.run()
     finally:
@@ -584,24 +675,6 @@ def run_app(workbook_dir: str | None = None, data_dir: str | None = None, profil
         sys.stdout.write("\x1b[H\x1b[2J\x1b[3J")
         sys.stdout.flush()
     return app.return_code or 0
-
-
-def _leave_on_signals(app: SafeGroundApp) -> dict[int, object]:
-    """SIGHUP and SIGTERM make the app save and leave; returns the handlers they had before.
-
-    These are Python handlers (``signal.signal``), not the event loop's: Python runs them on the
-    main thread between two steps of whatever it is doing, even while the loop is stuck waiting
-    (for a terminal that is gone, say), where a handler the loop runs would never run."""
-    graces = {getattr(signal, "SIGHUP", None): HANGUP_GRACE, signal.SIGTERM: SIGTERM_GRACE}
-    previous: dict[int, object] = {}
-    for signum, grace in graces.items():
-        if signum is None:
-            continue  # Windows has no SIGHUP
-        try:
-            previous[signum] = signal.signal(signum, lambda _signum, _frame, grace=grace: app.leave_soon(grace))
-        except (ValueError, OSError):  # not the main thread, or not this platform
-            pass
-    return previous
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m safeground` is the supported way

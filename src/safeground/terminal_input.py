@@ -124,16 +124,18 @@ class _Decoder:
 def harden_terminal_input() -> None:
     """Apply the fixes to Textual's Linux driver (call before ``App.run``; safe to call twice)."""
     try:
-        from textual.drivers import linux_driver
+        from textual.drivers import linux_driver as driver_module
     except ImportError:  # Windows: termios is missing, and its own driver is used
         return
-    if getattr(linux_driver, "_safeground_hardened", False) or not hasattr(linux_driver, "XTermParser"):
+    if getattr(driver_module, "_safeground_hardened", False) or not hasattr(driver_module, "XTermParser"):
         return  # already done, or a Textual whose driver reads the terminal some other way
+    # Typed as Any: the patch replaces two of its names and adds a marker, which its own types forbid.
+    linux_driver: Any = driver_module
 
     def getincrementaldecoder(encoding: str) -> Any:
         return lambda errors="strict": _Decoder(encoding)
 
-    class PasteSafeParser(linux_driver.XTermParser):  # type: ignore[name-defined,misc]
+    class PasteSafeParser(linux_driver.XTermParser):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._paste_filter = PasteFilter()
@@ -181,7 +183,7 @@ def _survive_the_terminal(linux_driver: Any) -> None:
 
 
 def _outliving_writer(base: type) -> type:
-    class OutlivingWriterThread(base):  # type: ignore[misc,valid-type]
+    class OutlivingWriterThread(base):
         """Textual's writer thread, except that a failed write (the terminal is gone) does not end
         it: it goes on taking writes, and drops them, so that nothing waits for a full queue."""
 

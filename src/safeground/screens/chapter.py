@@ -1,10 +1,15 @@
-"""A chapter: its intro, then its pages one at a time, each a form built from the content."""
+"""A chapter: its intro, then its pages one at a time, each a form built from the content.
+
+The screen is given the session and writes answers to it; what the app should do about them
+(save, offer support, open another chapter, go home) it asks with messages
+(:mod:`safeground.messages`). The page's marks are one reactive value, redrawn when it changes.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import weakref
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from textual import events, on
 from textual._context import active_message_pump
@@ -12,22 +17,34 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.events import DescendantFocus
+from textual.reactive import var
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Header, Label, Markdown, ProgressBar, Static
 
+from safeground.messages import AnswerChanged, GoHome, OpenPage, SupportWanted
 from safeground.untrusted import for_terminal
 from safeground.widgets.base import FieldWidget
 from safeground.widgets.plain import plain
 from safeground.widgets.registry import widget_for
 
 if TYPE_CHECKING:
-    from safeground.app import SafeGroundApp
     from safeground.content import Chapter, Page
+    from safeground.session import Session
 
 
 #: From this many columns the page bar names the next chapter on its last page.
 WIDE = 100
+
+
+class PageMarks(NamedTuple):
+    """What the page bar shows: which page, whether it is complete, and pages done."""
+
+    page_index: int
+    complete: bool
+    done: int
 
 
 class ChapterScreen(Screen):
@@ -55,26 +72,27 @@ class ChapterScreen(Screen):
     #: How long a page change waits for the field being left to take the keys already sent to it.
     LANDING_WAIT = 2.0
 
-    def __init__(self, chapter: Chapter, page_id: str, field_id: str | None = None) -> None:
+    #: The page bar's marks. Set on every keystroke; Textual calls the watcher only when they
+    #: change, since updating a label lays the screen out again even when its text is the same.
+    marks: var[PageMarks | None] = var(None, init=False)
+
+    def __init__(self, session: Session, chapter: Chapter, page_id: str, field_id: str | None = None) -> None:
         super().__init__()
+        self.session = session
         self.chapter = chapter
         self.page_index = chapter.page_index(page_id) or 0
         self.focus_field = field_id
-        #: What the page's marks show now; they are redrawn only when it changes.
-        self._marks: tuple | None = None
         #: Keys that came while no field had the cursor yet, and page moves ("next_page", ...)
         #: asked for meanwhile, in order; None when keys go straight through.
         self._held_keys: list[events.Key | str] | None = []
+        #: Set once this screen has asked the app for another one: the keys for that screen.
+        self._leaving_for: OpenPage | GoHome | None = None
         #: The field the held keys were handed to before a held page move: it is being left.
         self._leaving: Any = None
         #: Pages built so far: a late step of an earlier build knows it is out of date.
         self._builds = 0
         #: The page each field widget was built for: a change can arrive after its page has gone.
         self._page_of: weakref.WeakKeyDictionary[FieldWidget, str] = weakref.WeakKeyDictionary()
-
-    @property
-    def safeground(self) -> SafeGroundApp:
-        return cast("SafeGroundApp", self.app)
 
     @property
     def page(self) -> Page:
@@ -96,8 +114,7 @@ class ChapterScreen(Screen):
 
     async def show_page(self, index: int, field_id: str | None = None) -> None:
         """Replace the page's widgets with those of page ``index`` and put the cursor in a field."""
-        session = self.safeground.session
-        assert session is not None
+        session = self.session
         leaving, self._leaving = self.focused or self._leaving, None
         self._hold_keys()
         await self._let_typing_land(leaving)
@@ -107,7 +124,7 @@ class ChapterScreen(Screen):
         progress = session.progress
         container = self.query_one("#page", VerticalScroll)
         await container.remove_children()
-        widgets = []
+        widgets: list[Widget] = []
         if index == 0 and self.chapter.intro:
             # Markdown is read as Markdown, never as Textual markup; only its control characters
             # need stand-ins.
@@ -128,7 +145,7 @@ class ChapterScreen(Screen):
         self._refresh_marks()
         target = field_id if field_id and page.field(field_id) else progress.first_unanswered(self.chapter.id, page)
         session.move_to(self.chapter.id, page.id, target)
-        self.safeground.answers_changed(settled=True)
+        self.post_message(AnswerChanged(settled=True))
         self._builds += 1
         self.call_after_refresh(self._focus_field, target, self._builds)
 
@@ -178,10 +195,15 @@ class ChapterScreen(Screen):
     def _forward_event(self, event: events.Event) -> None:
         # The app hands a key to the screen itself only when nothing has the cursor; on this screen
         # that happens while a page is built, and the key belongs to the field about to get it.
-        if isinstance(event, events.Key) and self._held_keys is not None and not event.is_forwarded:
-            event._set_forwarded()
-            self._held_keys.append(event)
-            return
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self._leaving_for is not None:
+                event._set_forwarded()
+                self._leaving_for.typed_after.append(event)
+                return
+            if self._held_keys is not None:
+                event._set_forwarded()
+                self._held_keys.append(event)
+                return
         super()._forward_event(event)
 
     def set_focus(self, widget, scroll_visible: bool = True, from_app_focus: bool = False) -> None:
@@ -213,41 +235,47 @@ class ChapterScreen(Screen):
         return True
 
     async def _move(self, move: str) -> None:
-        await getattr(self, f"_{move}")()
-        if self.app.screen is not self and self._held_keys:
-            # Another screen opened (the next chapter, the contents): the keys typed after the
-            # move are for it. The app routes them afresh.
-            held, self._held_keys = self._held_keys, None
-            for key in held:
-                if isinstance(key, events.Key):
-                    self.app.post_message(events.Key(key.key, key.character))
+        leaving_for = await getattr(self, f"_{move}")()
+        if leaving_for is not None:
+            self._leave(leaving_for)
+
+    def _leave(self, message: OpenPage | GoHome) -> None:
+        """Ask the app for another screen (the next chapter, the contents). The keys typed after
+        the move are for that screen: those held so far, and those that come until the app has
+        switched, are kept in the message's own list, which the app routes afresh."""
+        message.typed_after.extend(key for key in self._held_keys or [] if isinstance(key, events.Key))
+        self._held_keys = None
+        self._leaving_for = message
+        self._builds += 1  # late steps of this page's build must not hand the keys to a field
+        self.set_focus(None)
+        self.post_message(message)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Once leaving, a page move's key is typed for the screen to come: it is held with the rest.
+        return self._leaving_for is None or action not in ("next_page", "previous_page", "contents")
 
     def _refresh_marks(self) -> None:
-        session = self.safeground.session
-        assert session is not None
-        progress = session.progress
+        progress = self.session.progress
         complete = progress.page_complete(self.chapter.id, self.page)
-        total = len(self.chapter.pages)
-        done = progress.chapter_progress(self.chapter).done
-        # This runs on every keystroke; updating a label lays the screen out again even when its
-        # text is the same, so nothing is touched unless what it shows has changed.
-        marks = (self.page_index, complete, done)
-        if marks == self._marks:
+        self.marks = PageMarks(self.page_index, complete, progress.chapter_progress(self.chapter).done)
+
+    def watch_marks(self, marks: PageMarks | None) -> None:
+        if marks is None:
             return
-        self._marks = marks
-        self.query_one("#page", VerticalScroll).set_class(complete, "-complete")
-        mark = " ✓" if complete else ""
+        total = len(self.chapter.pages)
+        self.query_one("#page", VerticalScroll).set_class(marks.complete, "-complete")
+        mark = " ✓" if marks.complete else ""
         self.query_one("#page-where", Label).update(
-            Content(f"Page {self.page_index + 1} of {total}{mark} · {done}/{total} complete")
+            Content(f"Page {marks.page_index + 1} of {total}{mark} · {marks.done}/{total} complete")
         )
-        self.query_one("#chapter-bar", ProgressBar).update(progress=done)
-        self.query_one("#previous", Button).disabled = self.page_index == 0
+        self.query_one("#chapter-bar", ProgressBar).update(progress=marks.done)
+        self.query_one("#previous", Button).disabled = marks.page_index == 0
         self.query_one("#next", Button).label = plain(self._next_label())
 
     def _next_label(self) -> str:
         if self.page_index + 1 < len(self.chapter.pages):
             return "Next →"
-        workbook = self.safeground.workbook
+        workbook = self.session.workbook
         index = workbook.chapter_index(self.chapter.id) or 0
         if index + 1 < len(workbook.chapters):
             # The next chapter's name only where the bar has room for it beside "Page n of m".
@@ -265,27 +293,24 @@ class ChapterScreen(Screen):
 
     def _store(self, widget: FieldWidget, value: Any, settled: bool) -> None:
         """Store an answer on the page its field was built for (which may just have been left)."""
-        session = self.safeground.session
-        if session is None:
-            return
+        session = self.session
         field = widget.field
         page_id = self._page_of.get(widget, self.page.id)
         session.answer(self.chapter.id, page_id, field.id, value)
         if page_id == self.page.id:
             session.move_to(self.chapter.id, page_id, field.id)
             self._refresh_marks()
-        self.safeground.answers_changed(settled=settled)
+        self.post_message(AnswerChanged(settled=settled))
         if field.kind == "choice" and value in field.support:
-            self.safeground.offer_support((self.chapter.id, page_id, field.id))
+            self.post_message(SupportWanted((self.chapter.id, page_id, field.id)))
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
-        session = self.safeground.session
-        node = event.widget
+        node: DOMNode | None = event.widget
         while node is not None and not isinstance(node, FieldWidget):
             node = node.parent
-        if session is not None and isinstance(node, FieldWidget):
-            session.move_to(self.chapter.id, self.page.id, node.field.id)
-            self.safeground.answers_changed(settled=False)
+        if isinstance(node, FieldWidget):
+            self.session.move_to(self.chapter.id, self.page.id, node.field.id)
+            self.post_message(AnswerChanged(settled=False))
 
     # -- moving ------------------------------------------------------------------------------
 
@@ -303,21 +328,23 @@ class ChapterScreen(Screen):
         if not self._waits_its_turn("contents"):
             await self._move("contents")
 
-    async def _next_page(self) -> None:
+    # Each move returns the message that asks the app for another screen, if it leaves this one.
+
+    async def _next_page(self) -> OpenPage | GoHome | None:
         if self.page_index + 1 < len(self.chapter.pages):
             await self.show_page(self.page_index + 1)
-            return
-        workbook = self.safeground.workbook
+            return None
+        workbook = self.session.workbook
         index = workbook.chapter_index(self.chapter.id) or 0
         if index + 1 < len(workbook.chapters):
             following = workbook.chapters[index + 1]
-            self.safeground.open_page(following.id, following.pages[0].id)
-        else:
-            self.safeground.go_home()
+            return OpenPage(following.id, following.pages[0].id)
+        return GoHome()
 
-    async def _previous_page(self) -> None:
+    async def _previous_page(self) -> OpenPage | GoHome | None:
         if self.page_index > 0:
             await self.show_page(self.page_index - 1)
+        return None
 
-    async def _contents(self) -> None:
-        self.safeground.go_home()
+    async def _contents(self) -> OpenPage | GoHome | None:
+        return GoHome()

@@ -1,23 +1,30 @@
-"""Home: the workbook's chapters with their progress, and one button to carry on."""
+"""Home: the workbook's chapters with their progress, and one button to carry on.
+
+The counts are reactive: the screen sets each row's ``done``, the overall bar's ``done`` and its
+continue label when it comes back into view, and Textual redraws only what changed. Choosing
+a chapter or continuing posts a message (:mod:`safeground.messages`); the app opens the page.
+"""
 
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.reactive import reactive, var
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, ListItem, ListView, Static
 
+from safeground.messages import ContinueWanted, OpenPage
 from safeground.untrusted import shown
 from safeground.widgets.plain import plain
 
 if TYPE_CHECKING:
-    from safeground.app import SafeGroundApp
     from safeground.content import Chapter
+    from safeground.session import Session
 
 
 #: Benchmark hook (bench/pty_launch.py): when set, the home screen writes one line to this file
@@ -62,11 +69,14 @@ class ChapterRow(ListItem):
     BAR_WIDTH = 20
     COUNT_WIDTH = 14
 
+    #: Pages of the chapter complete; the row redraws itself when it changes.
+    done = reactive(0)
+
     def __init__(self, chapter: Chapter, done: int = 0) -> None:
         complete = done == len(chapter.pages)
         super().__init__(classes="chapter-row -complete" if complete else "chapter-row")
         self.chapter = chapter
-        self.done = done
+        self.set_reactive(ChapterRow.done, done)
 
     def render(self) -> Content:
         total = len(self.chapter.pages)
@@ -83,32 +93,26 @@ class ChapterRow(ListItem):
         summary = plain("  " + self.chapter.summary).truncate(width, ellipsis=True)
         return Content("\n").join([line, Content.styled(summary.plain, MUTED)])
 
-    def show_progress(self, done: int) -> None:
-        if done == self.done:
-            return
-        self.done = done
+    def watch_done(self, done: int) -> None:
         self.set_class(done == len(self.chapter.pages), "-complete")
-        self.refresh()
 
 
 class OverallProgress(Static):
     """ "Overall: n of m pages complete" over one bar and a percentage, drawn as text."""
 
+    #: Pages of the workbook complete; the bar redraws itself when it changes.
+    done = reactive(0)
+
     def __init__(self, done: int, total: int) -> None:
         super().__init__(id="overall")
-        self.done = done
         self.total = total
+        self.set_reactive(OverallProgress.done, done)
 
     def render(self) -> Content:
         percent = round(100 * self.done / self.total) if self.total else 100
         label = Content.styled(f"Overall: {self.done} of {self.total} pages complete", MUTED)
         bar = progress_bar(self.done, self.total, 32) + Content(f"  {percent}%")
         return Content("\n").join([label, bar])
-
-    def show(self, done: int) -> None:
-        if done != self.done:
-            self.done = done
-            self.refresh()
 
 
 class HomeScreen(Screen):
@@ -120,24 +124,23 @@ class HomeScreen(Screen):
         Binding("c", "continue", "Continue", show=False),
         Binding("down", "focus_chapters", "Chapters", show=False),
     ]
-    #: What the marks show now (see refresh_progress).
-    _view: tuple | None = None
-    #: The session and its revision when they were drawn.
-    _seen: tuple = ()
     #: Chapters whose rows are not mounted yet (a long workbook: see _mount_more_rows).
     _pending: tuple = ()
     #: Rows mounted per frame after the first one.
     ROW_BATCH = 5
 
-    @property
-    def safeground(self) -> SafeGroundApp:
-        return cast("SafeGroundApp", self.app)
+    #: What the continue button says ("Start", or where it goes).
+    continue_label: var[str] = var("Start", init=False)
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.workbook = session.workbook
 
     def compose(self) -> ComposeResult:
-        workbook = self.safeground.workbook
-        done, overall, label = self._view = self._progress_view()
-        session = self.safeground.session
-        self._seen = (session, session.revision if session is not None else -1)
+        workbook = self.workbook
+        done, label = self._progress_view()
+        self.set_reactive(HomeScreen.continue_label, label)
         self.title = shown(workbook.title)  # the header's, in place of the app's whole title
         yield Header()
         with VerticalScroll(id="home"):
@@ -170,9 +173,9 @@ class HomeScreen(Screen):
         if not self._pending or not self.is_attached:
             return
         batch, self._pending = self._pending[: self.ROW_BATCH], self._pending[self.ROW_BATCH :]
-        done = self._view[0] if self._view else {}
+        progress = self.session.progress
         self.query_one("#chapters", ListView).extend(
-            [ChapterRow(chapter, done.get(chapter.id, 0)) for chapter in batch]
+            [ChapterRow(chapter, progress.chapter_progress(chapter).done) for chapter in batch]
         )
         if self._pending:
             self.call_after_refresh(self._mount_more_rows)
@@ -183,8 +186,7 @@ class HomeScreen(Screen):
     def _kept_note(self) -> str:
         """A gentle line when the file holds answers this version of the workbook can't show
         (after a content update): they are kept, never dropped, and 'safeground status' lists them."""
-        session = self.safeground.session
-        count = len(session.progress.orphans(session.workbook)) if session is not None else 0
+        count = len(self.session.progress.orphans(self.workbook))
         if not count:
             return ""
         if count == 1:
@@ -197,15 +199,11 @@ class HomeScreen(Screen):
             "They are kept in your progress file, and 'safeground status' lists them."
         )
 
-    def _progress_view(self) -> tuple[dict[str, int], str, str]:
-        """Pages done per chapter, the overall line, and the continue button's label."""
-        workbook = self.safeground.workbook
-        session = self.safeground.session
-        if session is None:
-            return {}, f"Overall: 0 of {workbook.page_count} pages complete", "Start"
-        progress = session.progress
+    def _progress_view(self) -> tuple[dict[str, int], str]:
+        """Pages done per chapter, and the continue button's label."""
+        workbook = self.workbook
+        progress = self.session.progress
         done = {chapter.id: progress.chapter_progress(chapter).done for chapter in workbook.chapters}
-        overall = f"Overall: {sum(done.values())} of {workbook.page_count} pages complete"
         if progress.has_answers:
             position = progress.resume_position(workbook)
             chapter = workbook.chapter(position.chapter)
@@ -213,22 +211,17 @@ class HomeScreen(Screen):
             label = f"Continue: {chapter.title} · {page.title}" if chapter and page else "Continue"
         else:
             label = "Start"
-        return done, overall, label
+        return done, label
 
     def refresh_progress(self) -> None:
-        """Bring the marks up to date (back from a chapter); what has not changed is left alone."""
-        session = self.safeground.session
-        if session is None or self._seen == (session, session.revision):
-            return  # nothing has changed since the marks were drawn (coming back from support, say)
-        self._seen = (session, session.revision)
-        view = self._progress_view()
-        if view == self._view:
-            return
-        self._view = view
-        done, overall, label = view
+        """Bring the marks up to date (back from a chapter). Reactive: what has not changed is
+        not redrawn."""
+        done, self.continue_label = self._progress_view()
         for row in self.query(ChapterRow):
-            row.show_progress(done.get(row.chapter.id, 0))
-        self.query_one(OverallProgress).show(sum(done.values()))
+            row.done = done.get(row.chapter.id, 0)
+        self.query_one(OverallProgress).done = sum(done.values())
+
+    def watch_continue_label(self, label: str) -> None:
         self.query_one("#continue", Button).label = plain(label)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -243,10 +236,10 @@ class HomeScreen(Screen):
             chapters.focus()
 
     def action_continue(self) -> None:
-        self.safeground.continue_where_left()
+        self.post_message(ContinueWanted())
 
     def on_list_view_selected(self, event: ListView.Selected) -> None:
         event.stop()
         row = event.item
         if isinstance(row, ChapterRow):
-            self.safeground.open_page(row.chapter.id)
+            self.post_message(OpenPage(row.chapter.id))

@@ -6,15 +6,19 @@ changed here, except by "Move it aside", which renames it and keeps every byte.
 A locked profile says who holds it and what that one is doing (see ``storage.holder_state``): a
 Safe Ground whose terminal was closed can be ended from here, and any profile can be opened
 read-only, to look without writing.
+
+The screen only asks: each button (but Quit) posts :class:`ProblemScreen.Chosen`, and the app,
+which owns the lock and the progress file, does it and tells this screen if it could not.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Label, Static
 
@@ -23,13 +27,8 @@ from safeground.storage import (
     HOLDER_GONE,
     HOLDER_NO_TERMINAL,
     LockHolder,
-    StorageError,
 )
-from safeground.untrusted import for_terminal
 from safeground.widgets.plain import plain_lines
-
-if TYPE_CHECKING:
-    from safeground.app import SafeGroundApp
 
 TITLES = {
     "locked": "This profile is already open",
@@ -63,7 +62,22 @@ def locked_message(holder: LockHolder, state: str) -> str:
     return f"Another Safe Ground has it open ({who}). Close that one to use it here."
 
 
+#: What a person can choose on the problem screen, as its buttons' ids.
+READ_ONLY, END_HOLDER, MOVE_ASIDE = "read-only", "end-holder", "move-aside"
+
+
 class ProblemScreen(Screen):
+    @dataclass
+    class Chosen(Message):
+        """A way forward was chosen (``READ_ONLY``, ``END_HOLDER`` or ``MOVE_ASIDE``)."""
+
+        problem: ProblemScreen
+        choice: str
+
+        @property
+        def control(self) -> ProblemScreen:
+            return self.problem
+
     def __init__(
         self,
         kind: str,
@@ -80,10 +94,6 @@ class ProblemScreen(Screen):
         self.can_end = can_end
         self.can_move_aside = can_move_aside
 
-    @property
-    def safeground(self) -> SafeGroundApp:
-        return cast("SafeGroundApp", self.app)
-
     def compose(self) -> ComposeResult:
         with Vertical(id="problem-box", classes="dialog"):
             yield Label(TITLES[self.kind], classes="dialog-title")
@@ -91,33 +101,29 @@ class ProblemScreen(Screen):
             yield Static(Content(ADVICE[self.kind]), id="problem-advice")
             with Horizontal(classes="dialog-buttons"):
                 if self.kind == "unreadable" and self.can_move_aside:
-                    yield Button("Move it aside and start fresh", id="move-aside", variant="warning")
+                    yield Button("Move it aside and start fresh", id=MOVE_ASIDE, variant="warning")
                 if self.can_end:
-                    yield Button("End that Safe Ground", id="end-holder", variant="warning")
+                    yield Button("End that Safe Ground", id=END_HOLDER, variant="warning")
                 if self.kind == "locked":
-                    yield Button("Open read-only", id="read-only")
+                    yield Button("Open read-only", id=READ_ONLY)
                 yield Button("Quit", id="quit", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#quit", Button).focus()
 
-    async def on_button_pressed(self, event: Button.Pressed) -> None:
+    def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        if event.button.id == "quit":
+        choice = event.button.id
+        if choice == "quit":
             self.app.exit()
-        elif event.button.id == "read-only":
-            self.safeground.open_read_only()
-        elif event.button.id == "end-holder" and self.holder is not None:
+        elif choice == END_HOLDER and self.holder is not None:
             for button in self.query(Button):
                 button.disabled = True
-            self.query_one("#problem-message", Static).update(Content("Ending the other Safe Ground…"))
-            await self.safeground.end_lock_holder(self.holder)
-        elif event.button.id == "move-aside":
-            try:
-                moved = self.safeground.start_fresh()
-            except StorageError as error:
-                self.query_one("#problem-message", Static).update(plain_lines(error))
-                return
-            self.app.notify(
-                for_terminal(f"Your old file is kept as {moved}."), title="Starting fresh", timeout=10, markup=False
-            )
+            self.say("Ending the other Safe Ground…")
+            self.post_message(self.Chosen(self, choice))
+        elif choice in (READ_ONLY, MOVE_ASIDE):
+            self.post_message(self.Chosen(self, choice))
+
+    def say(self, message: object) -> None:
+        """Show ``message`` (an error, what is happening) in place of the problem (as plain text)."""
+        self.query_one("#problem-message", Static).update(plain_lines(message))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,11 +11,12 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from safeground.messages import PrintWanted
 from safeground.untrusted import for_terminal
 from safeground.widgets.plain import plain_lines
 
 if TYPE_CHECKING:
-    from safeground.app import SafeGroundApp
+    from safeground.session import Session
 
 #: Pages are laid out as the plain-text export lays them out, this wide at most.
 REVIEW_WIDTH = 72
@@ -32,14 +33,11 @@ class ReviewScreen(Screen):
         Binding("d", "toggle_drafts", "Drafts on/off"),
     ]
 
-    def __init__(self, chapter_ids: list[str] | None = None) -> None:
+    def __init__(self, session: Session, chapter_ids: list[str] | None = None) -> None:
         super().__init__()
+        self.session = session
         self.chapter_ids = chapter_ids
         self.include_drafts = False
-
-    @property
-    def safeground(self) -> SafeGroundApp:
-        return cast("SafeGroundApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -48,7 +46,7 @@ class ReviewScreen(Screen):
 
     async def on_mount(self) -> None:
         if self.chapter_ids and len(self.chapter_ids) == 1:
-            chapter = self.safeground.workbook.chapter(self.chapter_ids[0])
+            chapter = self.session.workbook.chapter(self.chapter_ids[0])
             self.title = f"Review: {for_terminal(chapter.title)}" if chapter else "Review"
         else:
             self.title = "Review"
@@ -58,8 +56,7 @@ class ReviewScreen(Screen):
         from safeground.export import NothingToExport, build_document
         from safeground.export.text import render_page
 
-        session = self.safeground.session
-        assert session is not None
+        session = self.session
         container = self.query_one("#review", VerticalScroll)
         await container.remove_children()
         drafts = (
@@ -96,7 +93,7 @@ class ReviewScreen(Screen):
         await self.show_pages()
 
     def action_print(self) -> None:
-        self.safeground.action_print_dialog(self.chapter_ids, self.include_drafts)
+        self.post_message(PrintWanted(self.chapter_ids, include_drafts=self.include_drafts))
 
     def action_close(self) -> None:
         self.dismiss()
