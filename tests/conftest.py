@@ -6,6 +6,7 @@ Keep each group below self-contained: other groups (for example the app's) may b
 from __future__ import annotations
 
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "wheel: builds the wheel and installs it in a fresh venv (about a minute)")
 
 
-def write_workbook(folder: Path, files: dict[str, str | bytes]) -> Path:
+def write_workbook(folder: Path, files: Mapping[str, str | bytes]) -> Path:
     """Write ``files`` (name -> text or bytes) into ``folder`` and return the folder."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

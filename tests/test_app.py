@@ -656,3 +656,39 @@ async def test_review_asked_for_right_after_contents_shows_every_chapter(tmp_pat
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_letters_typed_right_after_continue_land_in_the_page(tmp_path):
+    """Enter on the home screen's continue button and straight on typing: the letters belong to
+    the page that opens. They reached the button first, which dropped them (seen as a terminal
+    test that typed one letter after Enter and waited a minute for it)."""
+    app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_page(pilot, app, "kinds", "text")
+        await pilot.press("ctrl+o")
+        await settle(pilot, app)
+        assert isinstance(app.screen, HomeScreen) and app.focused is not None and app.focused.id == "continue"
+        _burst(app, "enter", *"Sam")
+        await settle(pilot, app)
+        await settle(pilot, app)
+        assert isinstance(app.screen, ChapterScreen)
+        assert isinstance(app.focused, Input) and app.focused.value == "Sam"
+        await pilot.press("ctrl+o")
+        await settle(pilot, app)
+        assert app.focused is not None and app.focused.id == "continue", "back home, the cursor where it was"
+    assert answers(tmp_path, "kinds")["kinds"]["text"]["name"] == "Sam"
+
+
+async def test_letters_typed_right_after_choosing_a_chapter_land_in_its_page(tmp_path):
+    app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_page(pilot, app, "kinds", "text")
+        await pilot.press("ctrl+o")
+        await settle(pilot, app)
+        await pilot.press("down")  # into the chapter list, on the first chapter
+        await settle(pilot, app)
+        _burst(app, "enter", *"Kim")
+        await settle(pilot, app)
+        await settle(pilot, app)
+        assert isinstance(app.screen, ChapterScreen)
+        assert isinstance(app.focused, Input) and app.focused.value == "Kim"

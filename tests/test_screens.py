@@ -12,7 +12,7 @@ from textual import on
 from textual.app import App
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Input
+from textual.widgets import Input, ListView
 
 from app_support import KINDS_WORKBOOK
 from safeground.loader import load_workbook
@@ -61,10 +61,35 @@ async def test_home_asks_to_continue_and_to_open_a_chapter(tmp_path):
     async with host.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("enter")  # the continue button has the cursor
+        # Until the app has opened the page, keys typed are for that page: they go with the message.
+        await pilot.press("h", "i")
+        await pilot.pause()
+    assert [type(m) for m in host.asked] == [ContinueWanted]
+    assert [key.key for key in host.asked[0].typed_after] == ["h", "i"]
+
+    host = Host(HomeScreen(kinds_session(tmp_path)))
+    async with host.run_test(size=SIZE) as pilot:
+        await pilot.pause()
         await pilot.press("down", "enter")  # into the chapter list, choose the first
         await pilot.pause()
-    assert [type(m) for m in host.asked] == [ContinueWanted, OpenPage]
-    assert host.asked[1].chapter_id == "kinds" and host.asked[1].page_id is None
+    assert [type(m) for m in host.asked] == [OpenPage]
+    assert host.asked[0].chapter_id == "kinds" and host.asked[0].page_id is None
+
+
+async def test_home_takes_the_cursor_back_when_no_page_opens(tmp_path):
+    """An app that opens nothing (a chapter gone meanwhile): the home screen doesn't keep every
+    key for a page that never comes."""
+    home = HomeScreen(kinds_session(tmp_path))
+    host = Host(home)
+    async with host.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        assert home.focused is None
+        await pilot.pause(1.3)
+        assert home.focused is not None and home.focused.id == "continue"
+        await pilot.press("down")
+        await pilot.pause()
+        assert isinstance(home.focused, ListView)
 
 
 async def test_home_redraws_its_counts_from_the_session_when_it_comes_back(tmp_path):

@@ -584,8 +584,9 @@ class SafeGroundApp(App[str]):
         self.go_home()
         self._route_afresh(message.typed_after)
 
-    def on_continue_wanted(self, _message: ContinueWanted) -> None:
+    def on_continue_wanted(self, message: ContinueWanted) -> None:
         self.continue_where_left()
+        self._route_afresh(message.typed_after)
 
     def _route_afresh(self, keys: list[events.Key]) -> None:
         """Keys typed for the screen that has just opened, in order, as if typed now."""

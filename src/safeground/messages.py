@@ -42,6 +42,11 @@ class GoHome(Message):
 class ContinueWanted(Message):
     """Open the page the person was on (the home screen's main button)."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        #: Keys typed after asking: for the page that opens (see :class:`OpenPage`).
+        self.typed_after: list[events.Key] = []
+
 
 class AnswerChanged(Message):
     """An answer or the position changed. Settled changes (a choice) are saved at once; typing is

@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive, var
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Header, Label, ListItem, ListView, Static
 
 from safeground.messages import ContinueWanted, OpenPage
@@ -121,7 +123,8 @@ class HomeScreen(Screen):
     BINDINGS = [
         # The continue button has focus and says where it goes; the footer keeps its room for
         # the keys that work everywhere.
-        Binding("c", "continue", "Continue", show=False),
+        Binding("c", "continue", "Continue", show=False, priority=True),
+        Binding("enter", "open_focused", "Open", show=False, priority=True),
         Binding("down", "focus_chapters", "Chapters", show=False),
     ]
     #: Chapters whose rows are not mounted yet (a long workbook: see _mount_more_rows).
@@ -181,6 +184,10 @@ class HomeScreen(Screen):
             self.call_after_refresh(self._mount_more_rows)
 
     def on_screen_resume(self) -> None:
+        if self._leaving is not None:  # back from the page it opened: the cursor where it was
+            self._leaving = None
+            if self._left_from is not None and self._left_from.is_attached:
+                self.set_focus(self._left_from)
         self.refresh_progress()
 
     def _kept_note(self) -> str:
@@ -229,6 +236,63 @@ class HomeScreen(Screen):
             event.stop()
             self.action_continue()
 
+    # -- keys typed right after Enter --------------------------------------------------------
+    #
+    # Someone who presses Enter and starts typing at once means the letters for the page. Left
+    # to the widgets, Enter reaches the button, the button's press comes back to this screen as a
+    # message, and the letters typed meanwhile reach the button first, which drops them. So Enter
+    # on the continue button or a chapter row, and "c", are priority bindings, acted on as the key
+    # comes in; the cursor leaves this screen at once, and the keys after it come here and are
+    # kept in the message, for the page that opens.
+
+    _leaving: ContinueWanted | OpenPage | None = None
+    _left_from: Widget | None = None
+
+    def _forward_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and self._leaving is not None and not event.is_forwarded:
+            event._set_forwarded()
+            self._leaving.typed_after.append(event)
+            return
+        super()._forward_event(event)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_focused":
+            return self._focused_destination() is not None
+        return True
+
+    def _focused_destination(self) -> ContinueWanted | OpenPage | None:
+        focused = self.focused
+        if focused is not None and focused.id == "continue":
+            return ContinueWanted()
+        if isinstance(focused, ListView) and isinstance(focused.highlighted_child, ChapterRow):
+            return OpenPage(focused.highlighted_child.chapter.id)
+        return None
+
+    def action_open_focused(self) -> None:
+        message = self._focused_destination()
+        if message is not None:
+            self._leave(message)
+
+    def _leave(self, message: ContinueWanted | OpenPage) -> None:
+        if self._leaving is not None:
+            return  # already on the way to a page
+        self._leaving, self._left_from = message, self.focused
+        self.set_focus(None)  # from now on keys come to this screen, which keeps them
+        self.post_message(message)
+        self.set_timer(1.0, lambda: self._stay_if_not_left(message))
+
+    def _stay_if_not_left(self, message: ContinueWanted | OpenPage) -> None:
+        """The page did not open (a chapter that is gone): the cursor back, and the keys kept for
+        it typed here after all, rather than swallowed."""
+        if self._leaving is not message or not self.is_current:
+            return
+        self._leaving = None
+        if self._left_from is not None and self._left_from.is_attached:
+            self.set_focus(self._left_from)
+        for key in message.typed_after:
+            self.app.post_message(events.Key(key.key, key.character))
+        message.typed_after.clear()
+
     def action_focus_chapters(self) -> None:
         """Down from the continue button goes into the chapter list (the list handles its own)."""
         chapters = self.query_one("#chapters", ListView)
@@ -236,10 +300,10 @@ class HomeScreen(Screen):
             chapters.focus()
 
     def action_continue(self) -> None:
-        self.post_message(ContinueWanted())
+        self._leave(ContinueWanted())
 
     def on_list_view_selected(self, event: ListView.Selected) -> None:
         event.stop()
         row = event.item
         if isinstance(row, ChapterRow):
-            self.post_message(OpenPage(row.chapter.id))
+            self._leave(OpenPage(row.chapter.id))
