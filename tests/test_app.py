@@ -673,6 +673,9 @@ async def test_letters_typed_right_after_continue_land_in_the_page(tmp_path):
         await settle(pilot, app)
         assert isinstance(app.screen, ChapterScreen)
         assert isinstance(app.focused, Input) and app.focused.value == "Sam"
+        # Home's fallback for a page that never opens (a second on) must not type them again.
+        await pilot.pause(1.3)
+        assert app.focused.value == "Sam"
         await pilot.press("ctrl+o")
         await settle(pilot, app)
         assert app.focused is not None and app.focused.id == "continue", "back home, the cursor where it was"

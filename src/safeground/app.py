@@ -589,8 +589,10 @@ class SafeGroundApp(App[str]):
         self._route_afresh(message.typed_after)
 
     def _route_afresh(self, keys: list[events.Key]) -> None:
-        """Keys typed for the screen that has just opened, in order, as if typed now."""
-        for key in keys:
+        """Keys typed for the screen that has just opened, in order, as if typed now. The list is
+        emptied: each key is typed once, whoever else holds the message."""
+        typed, keys[:] = list(keys), []
+        for key in typed:
             self.post_message(events.Key(key.key, key.character))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -183,11 +183,14 @@ class HomeScreen(Screen):
         if self._pending:
             self.call_after_refresh(self._mount_more_rows)
 
+    def on_screen_suspend(self) -> None:
+        self._leaving = None  # the page opened: the app has the keys typed for it
+
     def on_screen_resume(self) -> None:
-        if self._leaving is not None:  # back from the page it opened: the cursor where it was
-            self._leaving = None
-            if self._left_from is not None and self._left_from.is_attached:
+        if self._left_from is not None:  # back from the page it opened: the cursor where it was
+            if self._left_from.is_attached:
                 self.set_focus(self._left_from)
+            self._left_from = None
         self.refresh_progress()
 
     def _kept_note(self) -> str:
@@ -284,11 +287,12 @@ class HomeScreen(Screen):
     def _stay_if_not_left(self, message: ContinueWanted | OpenPage) -> None:
         """The page did not open (a chapter that is gone): the cursor back, and the keys kept for
         it typed here after all, rather than swallowed."""
-        if self._leaving is not message or not self.is_current:
+        if self._leaving is not message or self.app.screen is not self:
             return
         self._leaving = None
         if self._left_from is not None and self._left_from.is_attached:
             self.set_focus(self._left_from)
+        self._left_from = None
         for key in message.typed_after:
             self.app.post_message(events.Key(key.key, key.character))
         message.typed_after.clear()
