@@ -390,3 +390,21 @@ def test_the_bytes_a_caller_hands_over_are_written_as_they_are(data_dir, mini_wo
         saver.close()
         store.release_lock()
     assert store.path.read_text(encoding="utf-8") == EXPECTED
+
+
+def test_a_copy_of_the_answers_after_a_snapshot_is_whole_and_apart(mini_workbook):
+    """The print job copies the answers on the app's thread; after an autosave snapshot the copy
+    failed ("cannot pickle 'mappingproxy'") and printing from the app did nothing."""
+    import copy
+
+    progress = Progress(mini_workbook.id, mini_workbook.version)
+    chapter, page, fld = next(
+        (c, p, f) for c in mini_workbook.chapters for p in c.pages for f in p.fields if f.kind == "text"
+    )
+    progress.set(mini_workbook, chapter.id, page.id, fld.id, "first")
+    progress.frozen_document()
+    copied = copy.deepcopy(progress)
+    assert copied.get(chapter.id, page.id, fld.id) == "first"
+    progress.set(mini_workbook, chapter.id, page.id, fld.id, "second")
+    assert copied.get(chapter.id, page.id, fld.id) == "first"
+    assert copied.frozen_document()["answers"][chapter.id][page.id][fld.id] == "first"

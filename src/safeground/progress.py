@@ -99,6 +99,21 @@ class Progress:
         default_factory=dict, init=False, repr=False, compare=False
     )
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Progress:
+        """A copy of the answers (the print job's, taken on the app's thread), without the saver's
+        cache of read-only pages: that cache belongs to this progress's snapshots, and its
+        read-only mappings cannot be copied."""
+        import copy
+
+        return Progress(
+            self.workbook_id,
+            self.workbook_version,
+            self.updated,
+            self.position,
+            copy.deepcopy(self.answers, memo),
+            copy.deepcopy(self.completed, memo),
+        )
+
     # -- reading answers ---------------------------------------------------------------------
 
     def get(self, chapter_id: str, page_id: str, field_id: str) -> Any:
