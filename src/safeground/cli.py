@@ -16,6 +16,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from safeground import __version__
 from safeground.cli_support import PROG, CommandError, load_progress, open_store
@@ -23,6 +24,10 @@ from safeground.export.commands import register as register_export_commands
 from safeground.loader import WorkbookError, builtin_workbook_dir, check_workbook, load_workbook
 from safeground.storage import DEFAULT_PROFILE, ProgressFileError, StorageError
 from safeground.untrusted import for_terminal
+
+if TYPE_CHECKING:
+    from safeground.content import Chapter
+    from safeground.progress import Progress
 
 
 def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -169,7 +174,16 @@ def _status(args: argparse.Namespace) -> int:
                         "progress_file": str(store.path),
                         "saved": store.path.exists(),
                         "chapters": [
-                            {"id": c.chapter.id, "title": c.chapter.title, "pages_done": c.done, "pages_total": c.total}
+                            {
+                                "id": c.chapter.id,
+                                "title": c.chapter.title,
+                                "pages_done": c.done,
+                                "pages_total": c.total,
+                                "unfinished_pages": [
+                                    {"id": page.id, "title": page.title}
+                                    for page in progress.unfinished_pages(c.chapter)
+                                ],
+                            }
                             for c in chapters
                         ],
                         "pages_done": done,
@@ -197,6 +211,9 @@ def _status(args: argparse.Namespace) -> int:
     width = max(len(c.chapter.title) for c in chapters)
     for entry in chapters:
         _say(f"  {entry.chapter.title:<{width}}  {_bar(entry.fraction)}  {entry.done}/{entry.total} pages")
+        to_finish = _to_finish(progress, entry.chapter)
+        if to_finish:
+            _say(f"    to finish: {to_finish}")
     print()
     print(f"Overall: {round(100 * done / total) if total else 100}% ({done} of {total} pages complete)")
     if resume_chapter and resume_page:
@@ -209,6 +226,16 @@ def _status(args: argparse.Namespace) -> int:
         for orphan in orphans:
             _say(f"  {orphan.address.replace(' › ', separator)}: {orphan.reason}")
     return 0
+
+
+def _to_finish(progress: Progress, chapter: Chapter) -> str:
+    """The unfinished pages of a chapter that has been begun, by title: "3/4 pages" says how many
+    are left, this says which. A chapter not begun yet, or complete, needs no list."""
+    unfinished = progress.unfinished_pages(chapter)
+    begun = any(progress.page_started(chapter.id, page) for page in chapter.pages)
+    if not begun or not unfinished:
+        return ""
+    return ", ".join(page.title for page in unfinished)
 
 
 def _where(args: argparse.Namespace) -> int:
