@@ -611,6 +611,16 @@ def test_unfinished_pages_are_named_in_the_chapters_order(mini_workbook):
     assert [page.id for page in progress.unfinished_pages(first)] == ["words", "numbers"]
 
 
+def test_pages_to_finish_are_named_only_for_a_chapter_begun_and_not_done(mini_workbook):
+    progress = Progress(mini_workbook.id)
+    first = mini_workbook.chapter("first")
+    assert progress.pages_to_finish(first) == [], "not begun: every page is still to do"
+    progress.set(mini_workbook, "first", "words", "story", "an optional answer only")
+    assert [page.id for page in progress.pages_to_finish(first)] == ["words", "picks", "numbers"]
+    progress.set(mini_workbook, "first", "words", "name", "Sam")
+    assert [page.id for page in progress.pages_to_finish(first)] == ["picks", "numbers"]
+
+
 def test_next_unfinished_goes_on_from_a_page_and_round_to_the_beginning(mini_workbook):
     progress = Progress(mini_workbook.id)
     progress.set(mini_workbook, "first", "words", "name", "Sam")

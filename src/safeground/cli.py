@@ -16,7 +16,6 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from safeground import __version__
 from safeground.cli_support import PROG, CommandError, load_progress, open_store
@@ -24,10 +23,6 @@ from safeground.export.commands import register as register_export_commands
 from safeground.loader import WorkbookError, builtin_workbook_dir, check_workbook, load_workbook
 from safeground.storage import DEFAULT_PROFILE, ProgressFileError, StorageError
 from safeground.untrusted import for_terminal
-
-if TYPE_CHECKING:
-    from safeground.content import Chapter
-    from safeground.progress import Progress
 
 
 def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -211,9 +206,9 @@ def _status(args: argparse.Namespace) -> int:
     width = max(len(c.chapter.title) for c in chapters)
     for entry in chapters:
         _say(f"  {entry.chapter.title:<{width}}  {_bar(entry.fraction)}  {entry.done}/{entry.total} pages")
-        to_finish = _to_finish(progress, entry.chapter)
-        if to_finish:
-            _say(f"    to finish: {to_finish}")
+        to_finish = progress.pages_to_finish(entry.chapter)
+        if to_finish:  # "3/4 pages" says how many are left; this says which
+            _say(f"    to finish: {', '.join(page.title for page in to_finish)}")
     print()
     print(f"Overall: {round(100 * done / total) if total else 100}% ({done} of {total} pages complete)")
     if resume_chapter and resume_page:
@@ -226,16 +221,6 @@ def _status(args: argparse.Namespace) -> int:
         for orphan in orphans:
             _say(f"  {orphan.address.replace(' › ', separator)}: {orphan.reason}")
     return 0
-
-
-def _to_finish(progress: Progress, chapter: Chapter) -> str:
-    """The unfinished pages of a chapter that has been begun, by title: "3/4 pages" says how many
-    are left, this says which. A chapter not begun yet, or complete, needs no list."""
-    unfinished = progress.unfinished_pages(chapter)
-    begun = any(progress.page_started(chapter.id, page) for page in chapter.pages)
-    if not begun or not unfinished:
-        return ""
-    return ", ".join(page.title for page in unfinished)
 
 
 def _where(args: argparse.Namespace) -> int:

@@ -190,6 +190,14 @@ class Progress:
         leaves out, named on the home screen and by ``safeground status``."""
         return [page for page in chapter.pages if not self.page_complete(chapter.id, page)]
 
+    def pages_to_finish(self, chapter: Chapter) -> list[Page]:
+        """The unfinished pages of a chapter that has been begun (something on a page answered);
+        none for a chapter not begun, where every page is still to do, or one that is complete."""
+        unfinished = self.unfinished_pages(chapter)
+        if len(unfinished) == len(chapter.pages) and not any(self.page_started(chapter.id, p) for p in unfinished):
+            return []
+        return unfinished
+
     def next_unfinished(self, workbook: Workbook, chapter_id: str = "", page_id: str = "") -> Position | None:
         """The first unfinished page after ``chapter_id``/``page_id`` in workbook order, going round
         to the beginning (so that page itself comes last), with its first unanswered field. With no
