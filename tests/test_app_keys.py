@@ -3,6 +3,8 @@ quick exit, the command palette's entries, the next unfinished page, support at 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from textual.command import CommandPalette
 from textual.widgets import OptionList
@@ -209,3 +211,44 @@ async def test_home_rows_name_the_unfinished_pages_of_a_chapter_begun(tmp_path):
         assert rows[0].chapter is first
     left = ", ".join(page.title for page in first.pages[1:])
     assert f"To finish: {left}"[:60] in text, text
+
+
+async def test_support_at_80x24_shows_the_numbers_at_once_and_scrolls_with_the_arrows(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, SupportScreen)
+        text = "\n".join(screen_lines(app))
+        numbers = [re.search(r"\d[\d-]{2,}", r.contact) for r in app.workbook.support.resources]
+        for number in filter(None, numbers):
+            assert number.group() in text, "every phone number is on screen without scrolling"
+        assert len(list(filter(None, numbers))) >= 3
+        assert "911" in text
+        body = app.screen.query_one("#support-body")
+        assert body.scroll_y == 0
+        await pilot.press("down")
+        await pilot.pause()
+        assert body.scroll_y == 1, "Down scrolls the text at once, no Tab first"
+        await pilot.press("pagedown", "end")
+        await pilot.pause()
+        assert "close without doing anything" in "\n".join(screen_lines(app)), "the keys are listed at the end"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_a_profile_taken_meanwhile_is_said_once_as_a_sentence(tmp_path):
+    from safeground.app import SaveFinished
+    from safeground.storage import LockHolder, ProfileLocked
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        holder = LockHolder.parse("pid 4242 on laptop since 2025-03-01 20:15\n")
+        app.post_message(SaveFinished(ProfileLocked(app.store.path, holder)))
+        await pilot.pause()
+        said = [notice.message for notice in app._notifications]
+    assert len(said) == 1 and said[0].startswith("This profile is already open in another Safe Ground"), said
+    assert "couldn't save to" not in said[0], "the lock's own words, not wrapped in another sentence"

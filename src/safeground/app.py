@@ -325,12 +325,12 @@ class SafeGroundApp(App[str], inherit_bindings=False):
             self._save_failing = True
             reason = getattr(error, "strerror", None) or str(error)
             folder = str(self.store.path.parent)
-            # A storage error that already names the folder says it once, in its own words.
-            said = (
-                f"{reason[0].upper()}{reason[1:]}."
-                if folder in reason
-                else (f"Safe Ground couldn't save to {folder} ({reason}).")
-            )
+            # A storage error that already names the folder, or says all there is to say (another
+            # Safe Ground has taken the profile), says it once, in its own words, as a sentence.
+            if isinstance(error, ProfileLocked) or folder in reason:
+                said = f"{reason[0].upper()}{reason[1:]}".rstrip(".") + "."
+            else:
+                said = f"Safe Ground couldn't save to {folder} ({reason})."
             # Plain text: a folder named "[/]" read as markup ended the app, losing the answers.
             self.notify(
                 for_terminal(said + " ") + "Your answers are safe here, and saving will be tried again.",
