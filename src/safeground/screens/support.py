@@ -93,8 +93,8 @@ class SupportScreen(ModalScreen[None]):
                 # Who to call, before anything else: a name and a number a line each.
                 for resource in support.resources:
                     yield Static(
-                        Content.styled(for_terminal(resource.name), "bold")
-                        + Content("  ")
+                        Content.styled(for_terminal(resource.name) + ":", "bold")
+                        + Content(" ")
                         + Content(for_terminal(resource.contact)),
                         classes="resource-number",
                     )
