@@ -394,7 +394,8 @@ async def test_a_second_instance_on_the_same_profile_is_told_clearly(tmp_path):
             assert isinstance(second.screen, ProblemScreen)
             message = str(second.screen.query_one("#problem-message").render())
             advice = str(second.screen.query_one("#problem-advice").render())
-            assert message.startswith("Another Safe Ground has it open (pid ")
+            assert message.startswith("Another Safe Ground is using it, since ")
+            assert "already open" not in message and "has it open" not in message, "said once, in the title"
             assert "--profile" in advice and "--profile" not in message, "each thing said once"
             buttons = [str(button.label) for button in second.screen.query(Button)]
             assert buttons == ["Open read-only", "Quit"], "nobody's open Safe Ground is offered to be ended"
@@ -424,7 +425,7 @@ async def test_a_profile_held_by_a_safe_ground_without_a_terminal_says_so(tmp_pa
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             message = str(app.screen.query_one("#problem-message").render())
-            assert f"pid {holder.pid}" in message and "terminal was closed" in message
+            assert f"(pid {holder.pid})" in message and "terminal was closed" in message
             buttons = [str(button.label) for button in app.screen.query(Button)]
             if program == "safeground":
                 assert buttons == ["End that Safe Ground", "Open read-only", "Quit"]

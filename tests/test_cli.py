@@ -82,6 +82,10 @@ def test_status_shows_progress_bars_and_where_to_continue(data_dir, tmp_path, mi
     assert second.count("█") == 10
     assert "Overall: 40% (2 of 5 pages complete)" in result.stdout
     assert "Continue at: First chapter › Picks" in result.stdout
+    # Which pages are left, under each chapter begun and not finished.
+    lines = result.stdout.splitlines()
+    assert lines[lines.index(first) + 1] == "    to finish: Picks, Numbers"
+    assert lines[lines.index(second) + 1] == "    to finish: Items"
     assert f"Progress file: {store.path}\n" in result.stdout
     assert "kept in the file" not in result.stdout
 
@@ -160,8 +164,20 @@ def test_status_json_shape(data_dir, tmp_path, mini_dir):
     assert report["progress_file"] == str(store.path)
     assert report["saved"] is True
     assert report["chapters"] == [
-        {"id": "first", "title": "First chapter", "pages_done": 1, "pages_total": 3},
-        {"id": "second", "title": "Second chapter", "pages_done": 1, "pages_total": 2},
+        {
+            "id": "first",
+            "title": "First chapter",
+            "pages_done": 1,
+            "pages_total": 3,
+            "unfinished_pages": [{"id": "picks", "title": "Picks"}, {"id": "numbers", "title": "Numbers"}],
+        },
+        {
+            "id": "second",
+            "title": "Second chapter",
+            "pages_done": 1,
+            "pages_total": 2,
+            "unfinished_pages": [{"id": "items", "title": "Items"}],
+        },
     ]
     assert (report["pages_done"], report["pages_total"], report["percent"]) == (2, 5, 40)
     assert report["resume"] == {"chapter": "first", "page": "picks", "field": "signs"}

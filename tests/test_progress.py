@@ -597,3 +597,55 @@ def test_renaming_content_orphans_answers_and_keeps_them(data_dir, mini_dir):
     assert {(o.chapter, o.page, o.field) for o in store.load(before).orphans(before)} == {
         ("first", "your-words", "name")
     }
+
+
+# -- unfinished pages --------------------------------------------------------------------------
+
+
+def test_unfinished_pages_are_named_in_the_chapters_order(mini_workbook):
+    progress = Progress(mini_workbook.id)
+    first = mini_workbook.chapter("first")
+    assert [page.id for page in progress.unfinished_pages(first)] == ["words", "picks", "numbers"]
+    progress.set(mini_workbook, "first", "picks", "mood", "calm")
+    progress.set(mini_workbook, "first", "picks", "signs", ["tight"])
+    assert [page.id for page in progress.unfinished_pages(first)] == ["words", "numbers"]
+
+
+def test_pages_to_finish_are_named_only_for_a_chapter_begun_and_not_done(mini_workbook):
+    progress = Progress(mini_workbook.id)
+    first = mini_workbook.chapter("first")
+    assert progress.pages_to_finish(first) == [], "not begun: every page is still to do"
+    progress.set(mini_workbook, "first", "words", "story", "an optional answer only")
+    assert [page.id for page in progress.pages_to_finish(first)] == ["words", "picks", "numbers"]
+    progress.set(mini_workbook, "first", "words", "name", "Sam")
+    assert [page.id for page in progress.pages_to_finish(first)] == ["picks", "numbers"]
+
+
+def test_next_unfinished_goes_on_from_a_page_and_round_to_the_beginning(mini_workbook):
+    progress = Progress(mini_workbook.id)
+    progress.set(mini_workbook, "first", "words", "name", "Sam")
+    # Nothing given: the first unfinished page of all, at its first unanswered question.
+    assert progress.next_unfinished(mini_workbook) == Position("first", "picks", "mood")
+    # From a page: the next unfinished one after it, over a complete page and into the next chapter.
+    assert progress.next_unfinished(mini_workbook, "first", "numbers") == Position("second", "items", "things")
+    # From the last page: round to the beginning, skipping the complete first page.
+    assert progress.next_unfinished(mini_workbook, "second", "optional") == Position("first", "picks", "mood")
+    # A page the workbook no longer has counts as no page.
+    assert progress.next_unfinished(mini_workbook, "first", "gone") == Position("first", "picks", "mood")
+
+
+def test_next_unfinished_is_none_when_every_page_is_complete(mini_workbook):
+    progress = Progress(mini_workbook.id)
+    complete = {
+        ("first", "words", "name"): "Sam",
+        ("first", "picks", "mood"): "calm",
+        ("first", "picks", "signs"): ["tight"],
+        ("first", "numbers", "closeness"): 3,
+        ("first", "numbers", "ratings"): {"heard": 2, "respected": 4},
+        ("second", "items", "things"): ["a walk", "a call"],
+        ("second", "optional", "note"): "a note",
+    }
+    for (chapter_id, page_id, field_id), value in complete.items():
+        progress.set(mini_workbook, chapter_id, page_id, field_id, value)
+    assert all(not progress.unfinished_pages(chapter) for chapter in mini_workbook.chapters)
+    assert progress.next_unfinished(mini_workbook, "first", "words") is None

@@ -31,9 +31,11 @@ from typing import TYPE_CHECKING, Any
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
+from textual.widget import Widget
 
 from safeground.content import Workbook
 from safeground.leaving import HANGUP_GRACE, ExitWatchdog, is_our_safeground, leave_on_signals
@@ -63,8 +65,20 @@ if TYPE_CHECKING:  # the screens are imported when first shown (start-up time, s
     from safeground.screens.print_dialog import PrintDialog
     from safeground.screens.problem import ProblemScreen
 
-#: Two presses of Escape this close together leave at once.
+#: Two presses of Escape this close together leave at once (unless the first one closed something).
 QUICK_EXIT_WINDOW = 1.0
+#: The keys that work on every screen, most needed first: the footer shows as many as fit after
+#: the screen's own keys, in this order (see SafeGroundApp.check_action). The last of each is
+#: whether the key is a priority one, taken before any field sees it.
+FOOTER_KEYS = [
+    ("f12", "quick_exit", "Quick exit", True),
+    ("f1", "support", "Support", True),
+    ("ctrl+r", "review", "Review", False),
+    ("f2", "print_dialog", "Print", True),
+    ("f3", "next_unfinished", "Next unfinished", True),
+    ("ctrl+q", "quit", "Quit", True),
+    ("ctrl+p", "command_palette", "Commands", True),
+]
 #: How often pending changes are handed to the writer: typing is never more than this from disk.
 AUTOSAVE_INTERVAL = 0.5
 #: How often a failed save is tried again.
@@ -84,20 +98,25 @@ class SaveFinished(Message):
         self.error = error
 
 
-class SafeGroundApp(App[str]):
+class SafeGroundApp(App[str], inherit_bindings=False):
     """Opens one profile's progress on one workbook and hands it to the screens."""
 
     CSS_PATH = "safeground.tcss"
     ENABLE_COMMAND_PALETTE = True
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
+    COMMANDS = {lambda: OurCommands}  # only ours, in our order: see OurCommands
+    # Every key that works everywhere, twice: once as shown in the footer, through the "footer"
+    # action, which is there only when the footer has room for it (see check_action), and once
+    # never shown, which does the work when the footer has no room. In the order the footer
+    # gives them room: the quick exit and support first, whatever the width.
     BINDINGS = [
-        Binding("f1", "support", "Support", priority=True),
+        *[Binding(key, f"footer('{action}')", label, priority=first) for key, action, label, first in FOOTER_KEYS],
+        *[Binding(key, action, label, show=False, priority=first) for key, action, label, first in FOOTER_KEYS],
         Binding("question_mark", "support", "Support", show=False),
-        Binding("f12", "quick_exit", "Quick exit", priority=True),
-        Binding("ctrl+r", "review", "Review"),
-        Binding("f2", "print_dialog", "Print", priority=True),
-        Binding("ctrl+q", "quit", "Quit", priority=True),
+        # Textual's own, not inherited (its Ctrl+Q would come first in the footer): Ctrl+C says
+        # how to quit rather than quitting.
+        Binding("ctrl+c", "help_quit", show=False, system=True),
     ]
 
     def __init__(self, workbook: Workbook, store: ProgressStore, *, animate: bool = True):
@@ -109,6 +128,8 @@ class SafeGroundApp(App[str]):
         self.settings = Settings.load(store.profile_dir)
         self._last_escape = 0.0
         self._escape_event: events.Key | None = None
+        #: The screen and the focused widget when Escape was last pressed: gone means it closed them.
+        self._escape_where: tuple[Screen | None, Widget | None] = (None, None)
         self._support_shown: set[tuple[str, str, str]] = set()
         self._save_failing = False
         self._since_retry = 0.0
@@ -304,12 +325,12 @@ class SafeGroundApp(App[str]):
             self._save_failing = True
             reason = getattr(error, "strerror", None) or str(error)
             folder = str(self.store.path.parent)
-            # A storage error that already names the folder says it once, in its own words.
-            said = (
-                f"{reason[0].upper()}{reason[1:]}."
-                if folder in reason
-                else (f"Safe Ground couldn't save to {folder} ({reason}).")
-            )
+            # A storage error that already names the folder, or says all there is to say (another
+            # Safe Ground has taken the profile), says it once, in its own words, as a sentence.
+            if isinstance(error, ProfileLocked) or folder in reason:
+                said = f"{reason[0].upper()}{reason[1:]}".rstrip(".") + "."
+            else:
+                said = f"Safe Ground couldn't save to {folder} ({reason})."
             # Plain text: a folder named "[/]" read as markup ended the app, losing the answers.
             self.notify(
                 for_terminal(said + " ") + "Your answers are safe here, and saving will be tried again.",
@@ -355,18 +376,60 @@ class SafeGroundApp(App[str]):
 
     async def on_event(self, event: events.Event) -> None:
         # Escape twice within a second leaves at once, on any screen. The first press still does
-        # what Escape normally does there (closing a dialog, say), so it is watched, not taken.
-        # A key event passes through here twice (on its way down, then bubbling back up), so each
-        # event is counted once.
+        # what Escape normally does there (closing a dialog, say), so it is watched, not taken;
+        # and an Escape that closed something does not count: two presses to close two dialogs
+        # close two dialogs. A key event passes through here twice (on its way down, then
+        # bubbling back up), so each event is counted once.
         if isinstance(event, events.Key) and event.key == "escape" and event is not self._escape_event:
             self._escape_event = event
             now = monotonic()
-            if now - self._last_escape <= QUICK_EXIT_WINDOW:
+            if now - self._last_escape <= QUICK_EXIT_WINDOW and not self._escape_closed_something():
                 self._last_escape = 0.0
                 self.action_quick_exit()
                 return
             self._last_escape = now
+            self._escape_where = (self.screen, self.focused)
         await super().on_event(event)
+
+    def _escape_closed_something(self) -> bool:
+        """Whether the last Escape closed what it was pressed on: a screen (a dialog, review, the
+        palette) that has left the stack, or a drop-down list that is hidden again."""
+        screen, focused = self._escape_where
+        if screen is None or screen not in self.screen_stack:
+            return True
+        return focused is not None and (not focused.is_attached or not focused.display)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "footer":
+            return str(parameters[0]) in self._footer_keys()
+        return True
+
+    async def action_footer(self, action: str) -> None:
+        """A key the footer shows (see BINDINGS): does what its twin, never shown, does."""
+        await self.run_action(action)
+
+    def _footer_keys(self) -> set[str]:
+        """The actions of FOOTER_KEYS the footer on top has room for, after the screen's own keys,
+        in their order of importance: the quick exit first, so it is never the one cut off."""
+        room = self.size.width - 1
+        screen = self.screen
+        shown: set[str] = set()
+        for namespace, bindings in screen._modal_binding_chain:
+            if namespace is not self:
+                room -= sum(self._footer_width(b) for _key, b in bindings if b.show)
+        for key, action, label, _first in FOOTER_KEYS:
+            if action == "review" and screen is self._review:
+                continue  # already there
+            width = len(self.get_key_display(Binding(key, action))) + len(label) + 3
+            if width > room:
+                break  # the next ones would come after a gap: the order stays the order
+            shown.add(action)
+            room -= width
+        return shown
+
+    def _footer_width(self, binding: Binding) -> int:
+        """Columns a key takes in the footer: " key description " and no more."""
+        return len(self.get_key_display(binding)) + len(binding.description) + 3
 
     def action_support(self) -> None:
         from safeground.screens.support import SupportScreen
@@ -595,11 +658,38 @@ class SafeGroundApp(App[str]):
         for key in typed:
             self.post_message(events.Key(key.key, key.character))
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        if self.session is None:
+    def action_next_unfinished(self) -> None:
+        """The next page not complete yet: after the page on screen, or after the one you were
+        last on, round to the beginning. Continue goes where you were; this goes where work is."""
+        session = self.session
+        if session is None:
             return
+        progress = session.progress
+        if self._chapter is not None and self.screen is self._chapter:
+            here = (self._chapter.chapter.id, self._chapter.page.id)
+        else:
+            here = (progress.position.chapter, progress.position.page)
+        target = progress.next_unfinished(self.workbook, *here)
+        if target is None:
+            self.notify("Every page is complete. You can still change any answer.", title="All done")
+            return
+        self.open_page(target.chapter, target.page, target.field)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette's entries, in the order it shows them: nothing of Textual's own (its
+        screenshots, key panel and maximize are for developers), chapters in workbook order."""
+        if self.session is not None:
+            yield from self._session_commands()
+        for name, theme in THEMES:
+            if theme in self.available_themes:
+                yield SystemCommand(name, "Change how Safe Ground looks", self._theme_setter(theme))
+        yield SystemCommand("Quit", "Leave Safe Ground; your answers are saved", self.action_quit)
+
+    def _session_commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand("Continue where you left off", "Open the page you were on", self.continue_where_left)
+        yield SystemCommand(
+            "Next unfinished page", "The next page with questions still to answer (F3)", self.action_next_unfinished
+        )
         yield SystemCommand("Support resources", "People you can reach out to", self.action_support)
         yield SystemCommand("Contents", "Back to the list of chapters", self.go_home)
         yield SystemCommand("Review pages", "Your completed pages as they will print", self.action_review)
@@ -617,6 +707,12 @@ class SafeGroundApp(App[str]):
     def _opener(self, chapter_id: str) -> Callable[[], None]:
         return lambda: self.open_page(chapter_id)
 
+    def _theme_setter(self, theme: str) -> Callable[[], None]:
+        def use() -> None:
+            self.theme = theme
+
+        return use
+
     def format_title(self, title: str, sub_title: str) -> Content:
         # Every screen's title reaches the header here: workbook text, drawn with stand-ins.
         return super().format_title(for_terminal(title), for_terminal(sub_title))
@@ -626,6 +722,7 @@ class SafeGroundApp(App[str]):
     def on_resize(self, event: events.Resize) -> None:
         if self._started:  # the first resize can come before on_mount has pushed a screen
             self._check_size(event.size.width, event.size.height)
+            self.refresh_bindings()  # the footer's room changed (see _footer_keys)
 
     def _check_size(self, width: int | None = None, height: int | None = None) -> None:
         from safeground.screens.too_small import TooSmallScreen
@@ -647,6 +744,30 @@ class SafeGroundApp(App[str]):
             self.session.close()
         else:
             self.store.release_lock()
+
+
+#: The colour themes the palette offers, named for what a person sees, not for their makers.
+THEMES = [
+    ("Colours: dark", "textual-dark"),
+    ("Colours: light", "textual-light"),
+    ("Colours: your terminal's own", "ansi-dark"),
+]
+
+
+class OurCommands(Provider):
+    """The command palette's entries: the app's own (see ``get_system_commands``), in the app's
+    order. Textual's provider sorts them by name, which put chapters in alphabetical order."""
+
+    async def discover(self) -> Hits:
+        for command in self.app.get_system_commands(self.screen):
+            yield DiscoveryHit(command.title, command.callback, help=command.help)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for command in self.app.get_system_commands(self.screen):
+            score = matcher.match(command.title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(command.title), command.callback, help=command.help)
 
 
 def _palette_text(text: str) -> str:

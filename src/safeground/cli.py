@@ -169,7 +169,16 @@ def _status(args: argparse.Namespace) -> int:
                         "progress_file": str(store.path),
                         "saved": store.path.exists(),
                         "chapters": [
-                            {"id": c.chapter.id, "title": c.chapter.title, "pages_done": c.done, "pages_total": c.total}
+                            {
+                                "id": c.chapter.id,
+                                "title": c.chapter.title,
+                                "pages_done": c.done,
+                                "pages_total": c.total,
+                                "unfinished_pages": [
+                                    {"id": page.id, "title": page.title}
+                                    for page in progress.unfinished_pages(c.chapter)
+                                ],
+                            }
                             for c in chapters
                         ],
                         "pages_done": done,
@@ -197,6 +206,9 @@ def _status(args: argparse.Namespace) -> int:
     width = max(len(c.chapter.title) for c in chapters)
     for entry in chapters:
         _say(f"  {entry.chapter.title:<{width}}  {_bar(entry.fraction)}  {entry.done}/{entry.total} pages")
+        to_finish = progress.pages_to_finish(entry.chapter)
+        if to_finish:  # "3/4 pages" says how many are left; this says which
+            _say(f"    to finish: {', '.join(page.title for page in to_finish)}")
     print()
     print(f"Overall: {round(100 * done / total) if total else 100}% ({done} of {total} pages complete)")
     if resume_chapter and resume_page:

@@ -200,6 +200,34 @@ class Progress:
         done = sum(1 for page in chapter.pages if self.page_complete(chapter.id, page))
         return ChapterProgress(chapter, done, len(chapter.pages))
 
+    def unfinished_pages(self, chapter: Chapter) -> list[Page]:
+        """The chapter's pages that are not complete yet, in the chapter's order: what "3/4 pages"
+        leaves out, named on the home screen and by ``safeground status``."""
+        return [page for page in chapter.pages if not self.page_complete(chapter.id, page)]
+
+    def pages_to_finish(self, chapter: Chapter) -> list[Page]:
+        """The unfinished pages of a chapter that has been begun (something on a page answered);
+        none for a chapter not begun, where every page is still to do, or one that is complete."""
+        unfinished = self.unfinished_pages(chapter)
+        if len(unfinished) == len(chapter.pages) and not any(self.page_started(chapter.id, p) for p in unfinished):
+            return []
+        return unfinished
+
+    def next_unfinished(self, workbook: Workbook, chapter_id: str = "", page_id: str = "") -> Position | None:
+        """The first unfinished page after ``chapter_id``/``page_id`` in workbook order, going round
+        to the beginning (so that page itself comes last), with its first unanswered field. With no
+        page given (or one the workbook no longer has), the first unfinished page of all. None when
+        every page is complete."""
+        pages = [(chapter, page) for chapter in workbook.chapters for page in chapter.pages]
+        start = next(
+            (i + 1 for i, (c, p) in enumerate(pages) if c.id == chapter_id and p.id == page_id),
+            0,
+        )
+        for chapter, page in pages[start:] + pages[:start]:
+            if not self.page_complete(chapter.id, page):
+                return Position(chapter.id, page.id, self.first_unanswered(chapter.id, page))
+        return None
+
     def overall_fraction(self, workbook: Workbook) -> float:
         total = workbook.page_count
         done = sum(self.chapter_progress(c).done for c in workbook.chapters)

@@ -73,12 +73,15 @@ class ChapterRow(ListItem):
 
     #: Pages of the chapter complete; the row redraws itself when it changes.
     done = reactive(0)
+    #: The titles of the pages left in a chapter begun, or "" (see Progress.pages_to_finish).
+    to_finish = reactive("")
 
-    def __init__(self, chapter: Chapter, done: int = 0) -> None:
+    def __init__(self, chapter: Chapter, done: int = 0, to_finish: str = "") -> None:
         complete = done == len(chapter.pages)
         super().__init__(classes="chapter-row -complete" if complete else "chapter-row")
         self.chapter = chapter
         self.set_reactive(ChapterRow.done, done)
+        self.set_reactive(ChapterRow.to_finish, to_finish)
 
     def render(self) -> Content:
         total = len(self.chapter.pages)
@@ -92,7 +95,10 @@ class ChapterRow(ListItem):
         if bar_width:
             line += progress_bar(self.done, total, bar_width) + Content("  ")
         line += Content.styled(count, "$success" if self.done == total else MUTED)
-        summary = plain("  " + self.chapter.summary).truncate(width, ellipsis=True)
+        # A chapter begun says which pages are left ("3/4 pages" says only how many); the others
+        # say what the chapter is about.
+        second = f"  To finish: {self.to_finish}" if self.to_finish else "  " + self.chapter.summary
+        summary = plain(second).truncate(width, ellipsis=True)
         return Content("\n").join([line, Content.styled(summary.plain, MUTED)])
 
     def watch_done(self, done: int) -> None:
@@ -154,7 +160,10 @@ class HomeScreen(Screen):
             # a few rows per frame after that, so it opens as quickly as a short one.
             first = max(4, (self.app.size.height - 8) // 2 + 1)  # two lines a row, below the button
             chapters, self._pending = workbook.chapters[:first], workbook.chapters[first:]
-            yield ListView(*[ChapterRow(chapter, done.get(chapter.id, 0)) for chapter in chapters], id="chapters")
+            yield ListView(
+                *[ChapterRow(chapter, done.get(chapter.id, 0), self._to_finish(chapter)) for chapter in chapters],
+                id="chapters",
+            )
             yield OverallProgress(sum(done.values()), workbook.page_count)
             note = self._kept_note()
             if note:  # answers from an earlier version of the workbook (rare: only then a widget)
@@ -178,7 +187,10 @@ class HomeScreen(Screen):
         batch, self._pending = self._pending[: self.ROW_BATCH], self._pending[self.ROW_BATCH :]
         progress = self.session.progress
         self.query_one("#chapters", ListView).extend(
-            [ChapterRow(chapter, progress.chapter_progress(chapter).done) for chapter in batch]
+            [
+                ChapterRow(chapter, progress.chapter_progress(chapter).done, self._to_finish(chapter))
+                for chapter in batch
+            ]
         )
         if self._pending:
             self.call_after_refresh(self._mount_more_rows)
@@ -209,6 +221,10 @@ class HomeScreen(Screen):
             "They are kept in your progress file, and 'safeground status' lists them."
         )
 
+    def _to_finish(self, chapter: Chapter) -> str:
+        pages = self.session.progress.pages_to_finish(chapter)
+        return ", ".join(shown(page.title) for page in pages)
+
     def _progress_view(self) -> tuple[dict[str, int], str]:
         """Pages done per chapter, and the continue button's label."""
         workbook = self.workbook
@@ -229,6 +245,7 @@ class HomeScreen(Screen):
         done, self.continue_label = self._progress_view()
         for row in self.query(ChapterRow):
             row.done = done.get(row.chapter.id, 0)
+            row.to_finish = self._to_finish(row.chapter)
         self.query_one(OverallProgress).done = sum(done.values())
 
     def watch_continue_label(self, label: str) -> None:

@@ -46,20 +46,26 @@ ADVICE = {
 
 
 def locked_message(holder: LockHolder, state: str) -> str:
-    """One sentence: who has the profile open, and what that one is doing now."""
-    who = f"pid {holder.pid}, since {holder.since}"
+    """What the other Safe Ground is doing with the profile, in a sentence or two that start with a
+    capital and don't repeat the title ("This profile is already open"). The process id comes
+    last, in brackets, for whoever needs to find it."""
     if holder.pid is None:
         return "Another program holds this profile's lock, and it doesn't say which."
+    since = f"since {holder.since}" if holder.since else "for a while"
+    which = f"(pid {holder.pid})"
     if state == HOLDER_ELSEWHERE:
-        return f"Safe Ground on {holder.host} has it open ({who}). Close it there to use it here."
+        return f"Safe Ground on {holder.host} is using it, {since}. Close it there to use it here {which}."
     if state == HOLDER_GONE:
         return (
-            f"The Safe Ground that opened it ({who}) is no longer running, "
-            "but something else on this computer still holds its lock."
+            f"The Safe Ground that used it is no longer running, but something else on this computer "
+            f"still holds its lock {which}."
         )
     if state == HOLDER_NO_TERMINAL:
-        return f"Another Safe Ground has it open ({who}), but its terminal was closed, so nobody can use it any more."
-    return f"Another Safe Ground has it open ({who}). Close that one to use it here."
+        return (
+            f"Another Safe Ground has been using it {since}, but its terminal was closed, so nobody can "
+            f"use it any more {which}."
+        )
+    return f"Another Safe Ground is using it, {since}. Close that one to use it here {which}."
 
 
 #: What a person can choose on the problem screen, as its buttons' ids.
