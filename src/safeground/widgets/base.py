@@ -80,11 +80,20 @@ class FieldWidget(Vertical):
             focusable[0].focus(scroll_visible=False)
             self.scroll_visible(animate=False)
 
+    def hint(self, value: Any) -> str:
+        """The quiet line under a required question not answered yet. A kind with parts says how
+        far along ``value`` is, so a half-done answer never reads as untouched."""
+        return "Not answered yet"
+
     def refresh_answered(self) -> None:
         """Mark a required question left empty, gently: a quiet line, never an alarm."""
-        answered = is_answered(self.field, self.value)
+        value = self.value
+        answered = is_answered(self.field, value)
         self.set_class(answered, "-answered")
-        self.set_class(self.field.required and not answered, "-unanswered")
+        unanswered = self.field.required and not answered
+        self.set_class(unanswered, "-unanswered")
+        if unanswered:
+            self.query_one(".field--hint", Static).update(Content(self.hint(value)))
 
     def changed(self, settled: bool) -> None:
         """Report a change. Controls also announce values they were built with; those are not news."""
