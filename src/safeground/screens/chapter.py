@@ -114,11 +114,17 @@ class ChapterScreen(Screen):
 
     async def show_page(self, index: int, field_id: str | None = None) -> None:
         """Replace the page's widgets with those of page ``index`` and put the cursor in a field."""
-        session = self.session
         leaving, self._leaving = self.focused or self._leaving, None
         self._hold_keys()
         await self._let_typing_land(leaving)
         self._keep_answers()
+        # No frame is drawn until the new page is whole and its marks are its own: drawn midway,
+        # it showed the new title under the old page's "✓ This page is complete" and "Page 1 of 7".
+        with self.app.batch_update():
+            await self._build_page(index, field_id)
+
+    async def _build_page(self, index: int, field_id: str | None) -> None:
+        session = self.session
         self.page_index = index
         page = self.page
         progress = session.progress
