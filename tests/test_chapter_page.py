@@ -55,3 +55,49 @@ async def test_a_page_turn_never_draws_the_new_page_with_the_old_pages_marks(tmp
             assert "Page 2 of 7" in frame and "Page 1 of 7" not in frame
         for frame in frames:
             assert "Page 2 of 7" not in frame or "A one-line answer" not in frame, "nor the old page with new marks"
+
+
+def _inside_page(app, y: int) -> bool:
+    page = app.screen.query_one("#page").region
+    return page.y <= y < page.bottom
+
+
+async def test_a_new_list_items_entry_stays_on_the_screen_as_the_list_grows(tmp_path):
+    """At 80x24 the entry for the next item slid under the bottom bar after a few items, and the
+    person typed where they could not see."""
+    from textual.widgets import Input
+
+    app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_page(pilot, app, "kinds", "list")
+        for number in range(12):
+            await pilot.press(*f"item {number}", "enter")
+            await pilot.pause()
+            await pilot.pause()
+            entry = app.focused
+            assert isinstance(entry, Input) and entry.has_class("list-add--text")
+            assert _inside_page(app, entry.region.y), f"the entry is off the page after {number + 1} items"
+        assert "item 11" in screen_text(app)
+
+
+async def test_the_cursor_in_a_growing_long_answer_stays_on_the_screen(tmp_path):
+    """Typing line after line in a long answer at 80x24: the text area grows, and its end (with
+    the cursor) went below the bottom bar."""
+    from textual.widgets import TextArea
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        # The built-in workbook's first page: the chapter's intro and a choice above the answer.
+        await open_page(pilot, app, "what-safety-is", "safety-and-security")
+        await pilot.press("tab")
+        for number in range(20):
+            # Long lines too, which wrap: the answer grows by more lines than Enter makes.
+            await pilot.press(*f"line {number} " + "and so it went on " * (number % 3), "enter")
+            await pilot.pause()
+            await pilot.pause()
+            area = app.focused
+            assert isinstance(area, TextArea)
+            cursor = area.cursor_screen_offset
+            assert _inside_page(app, cursor.y), f"the cursor is off the page after {number + 1} lines"
+            assert area.region.y <= cursor.y < area.region.bottom, "and inside the text area's own view"
+        assert "line 19" in screen_text(app)

@@ -13,6 +13,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.geometry import Region, Spacing
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Label, Static
@@ -84,6 +85,29 @@ class FieldWidget(Vertical):
         """The quiet line under a required question not answered yet. A kind with parts says how
         far along ``value`` is, so a half-done answer never reads as untouched."""
         return "Not answered yet"
+
+    def show_cursor(self, control: Widget) -> None:
+        """Keep ``control``'s cursor on the screen once the field has been laid out again.
+
+        A text area that grows, or an entry pushed down by a new item, moves the cursor without
+        moving the focus, and Textual scrolls only for a change of focus: the person went on
+        typing below the bottom bar, where they could not see it."""
+        self.call_after_refresh(self._scroll_to_cursor, control)
+
+    def _scroll_to_cursor(self, control: Widget) -> None:
+        if not control.is_attached or control.screen.focused is not control:
+            return
+        x, y = getattr(control, "cursor_screen_offset", control.region.offset)
+        # Innermost first, as Textual's own scroll_to_widget does: each scroll moves the cursor
+        # on the screen, and the next container out sees where it went.
+        for ancestor in control.ancestors:
+            if not isinstance(ancestor, Widget) or not ancestor.allow_vertical_scroll:
+                continue
+            content = ancestor.content_region
+            cursor = Region(x - content.x + int(ancestor.scroll_x), y - content.y + int(ancestor.scroll_y), 1, 1)
+            # A line either side: an entry's frame, and the line after the one being written.
+            moved = ancestor.scroll_to_region(cursor, spacing=Spacing(1, 0, 1, 0), animate=False, immediate=True)
+            x, y = x - moved.x, y - moved.y
 
     def refresh_answered(self) -> None:
         """Mark a required question left empty, gently: a quiet line, never an alarm."""

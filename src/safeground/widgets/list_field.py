@@ -58,6 +58,7 @@ class ListField(FieldWidget):
         # Reported once the item is on the page: the answer is read from the items shown.
         await self.query_one(".list", Vertical).mount(ListItem(text), before=self.query_one(".list-add"))
         entry.focus()
+        self.show_cursor(entry)  # the new item pushed the entry down, maybe below the bottom bar
         self.changed(settled=True)
 
     @on(Input.Submitted, ".list-add--text")
