@@ -101,3 +101,68 @@ async def test_the_cursor_in_a_growing_long_answer_stays_on_the_screen(tmp_path)
             assert _inside_page(app, cursor.y), f"the cursor is off the page after {number + 1} lines"
             assert area.region.y <= cursor.y < area.region.bottom, "and inside the text area's own view"
         assert "line 19" in screen_text(app)
+
+
+def _burst(app, *keys: str) -> None:
+    """Keys as a fast typist (or a paste) delivers them: all queued before the app runs any."""
+    from textual import events
+
+    for name in keys:
+        key = events.Key(name, name if len(name) == 1 else None)
+        key.set_sender(app)
+        app._driver.send_message(key)
+
+
+async def _quiet(pilot, app) -> None:
+    for _ in range(4):
+        await settle(pilot, app)
+
+
+async def test_letters_typed_right_after_tab_go_to_the_next_field_not_the_one_left(tmp_path):
+    """Under load, the letters after a Tab reached the text area before the Tab had moved the
+    cursor on: two answers merged into one."""
+    from app_support import answers
+
+    app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_page(pilot, app, "kinds", "long-text")
+        _burst(app, *"We met", "tab", *"Nothing", "shift+tab", *" twice")
+        await _quiet(pilot, app)
+    stored = answers(tmp_path, "kinds")["kinds"]["long-text"]
+    assert stored == {"story": "We met twice", "extra": "Nothing"}
+
+
+async def test_keys_typed_right_after_adding_a_list_item_go_where_the_person_was_going(tmp_path):
+    """`Enter Tab Tab` and letters straight after adding an item: the letters went into the entry
+    for the next item. And letters right after Enter merged into the item being added."""
+    from textual.widgets import Input
+
+    from app_support import answers
+    from safeground.widgets.list_field import ListItem
+
+    app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_page(pilot, app, "kinds", "list")
+        entry = app.screen.query_one(".list-add--text", Input)
+        _burst(app, *"Kind", "enter", *"Funny", "enter", *"Brave", "enter", "tab", "tab", *"zz")
+        await _quiet(pilot, app)
+        assert [item.query_one(Input).value for item in app.screen.query(ListItem)] == ["Kind", "Funny", "Brave"]
+        assert entry.value == "", "nothing typed after Tab Tab landed in the entry"
+        assert app.focused is not entry
+        _burst(app, "shift+tab", "shift+tab", *"Calm", "enter")
+        await _quiet(pilot, app)
+        assert app.focused is entry and entry.value == ""
+    assert answers(tmp_path, "kinds")["kinds"]["list"]["appreciations"] == ["Kind", "Funny", "Brave", "Calm"]
+
+
+async def test_a_fields_own_keys_typed_before_a_tab_act_on_that_field(tmp_path):
+    """Arrows are bindings, looked up where the cursor is when they are handled: those still
+    queued for the row being left moved the next row instead."""
+    from app_support import answers
+
+    app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_page(pilot, app, "kinds", "statements")
+        _burst(app, "right", "right", "right", "tab", "right")
+        await _quiet(pilot, app)
+    assert answers(tmp_path, "kinds")["kinds"]["statements"]["tenets"] == {"one-topic": 3, "no-yelling": 1}

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from safeground.session import Session
 
 
+#: The keys that move the cursor between fields, and which way.
+FOCUS_KEYS = {"tab": "next", "shift+tab": "previous"}
+
 #: From this many columns the page bar names the next chapter on its last page.
 WIDE = 100
 
@@ -67,6 +70,11 @@ class ChapterScreen(Screen):
         Binding("ctrl+n", "next_page", "Next page", priority=True),
         Binding("ctrl+b", "previous_page", "Previous", priority=True),
         Binding("ctrl+o", "contents", "Contents", priority=True),
+        # Priority too, for the same reason: the cursor moves on before the keys typed after Tab
+        # are handed on, so they reach the next field (they reached the one being left, and two
+        # answers merged). While keys are held, these are held with them, in order.
+        Binding("tab", "move_focus('next')", "Next field", show=False, priority=True),
+        Binding("shift+tab", "move_focus('previous')", "Previous field", show=False, priority=True),
     ]
 
     #: How long a page change waits for the field being left to take the keys already sent to it.
@@ -231,7 +239,17 @@ class ChapterScreen(Screen):
                 self.set_focus(None)
                 self.call_later(self._move, item)
                 return
+            if item.key in FOCUS_KEYS:
+                self.action_move_focus(FOCUS_KEYS[item.key])
+                target = self.focused or self
+                continue
             target.post_message(item)
+
+    def action_move_focus(self, way: str) -> None:
+        if way == "next":
+            self.focus_next()
+        else:
+            self.focus_previous()
 
     def _waits_its_turn(self, move: str) -> bool:
         """While a page is built, a page move waits behind the keys typed before it."""
@@ -258,6 +276,8 @@ class ChapterScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Once leaving, a page move's key is typed for the screen to come: it is held with the rest.
+        if action == "move_focus":  # held, with the keys around it, while there is nowhere to move
+            return self._leaving_for is None and self._held_keys is None
         return self._leaving_for is None or action not in ("next_page", "previous_page", "contents")
 
     def _refresh_marks(self) -> None:

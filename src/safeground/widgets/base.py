@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -60,6 +61,27 @@ class FieldWidget(Vertical):
 
     def on_mount(self) -> None:
         self.refresh_answered()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self._cursor_was = event.widget  # not stopped: the page keeps its place by it too
+
+    async def on_key(self, event: events.Key) -> None:
+        """A key typed in this field that comes up unused after the cursor has moved on (Tab
+        moves it at once, ahead of keys still queued here) is one of the control's own keys:
+        Enter in an entry, Space in a list. Textual looks a key's binding up where the cursor is
+        now, which would press a button the person has not reached yet; it is run here instead,
+        where it was typed."""
+        control = getattr(self, "_cursor_was", None)
+        if control is None or control.has_focus or not control.is_attached:
+            return
+        node = control
+        while node is not None and node is not self:
+            for binding in node._bindings.key_to_bindings.get(event.key, ()):
+                if not binding.priority and await self.app.run_action(binding.action, node):
+                    event.stop()
+                    event.prevent_default()
+                    return
+            node = node.parent
 
     def compose_control(self) -> ComposeResult:
         raise NotImplementedError
