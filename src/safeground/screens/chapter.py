@@ -138,6 +138,9 @@ class ChapterScreen(Screen):
         progress = session.progress
         container = self.query_one("#page", VerticalScroll)
         await container.remove_children()
+        # The page's marks are set while the page is empty: "-complete" on the page restyles
+        # everything in it, which costs nothing before the new widgets are there.
+        self._refresh_marks()
         widgets: list[Widget] = []
         if index == 0 and self.chapter.intro:
             # Markdown is read as Markdown, never as Textual markup; only its control characters
@@ -156,7 +159,6 @@ class ChapterScreen(Screen):
             for widget in container.query(FieldWidget):
                 widget.disabled = True
         container.scroll_home(animate=False)
-        self._refresh_marks()
         target = field_id if field_id and page.field(field_id) else progress.first_unanswered(self.chapter.id, page)
         session.move_to(self.chapter.id, page.id, target)
         self.post_message(AnswerChanged(settled=True))

@@ -48,6 +48,11 @@ class FieldWidget(Vertical):
         self.initial = value
         self._reported = value
         self.set_class(not field.required, "-optional")
+        # Marked now, while the field has no children: marked once they are mounted, every one
+        # of them is styled again (a tenth of a page turn on a page of rated statements).
+        answered = is_answered(field, value)
+        self.set_class(answered, "-answered")
+        self.set_class(field.required and not answered, "-unanswered")
 
     def compose(self) -> ComposeResult:
         prompt = plain(self.field.prompt)
@@ -139,7 +144,10 @@ class FieldWidget(Vertical):
         unanswered = self.field.required and not answered
         self.set_class(unanswered, "-unanswered")
         if unanswered:
-            self.query_one(".field--hint", Static).update(Content(self.hint(value)))
+            hint = self.query_one(".field--hint", Static)
+            text = self.hint(value)
+            if str(hint.content) != text:  # an update lays the page out again
+                hint.update(Content(text))
 
     def changed(self, settled: bool) -> None:
         """Report a change. Controls also announce values they were built with; those are not news."""
