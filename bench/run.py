@@ -17,7 +17,7 @@ from pathlib import Path
 from bench import common
 from bench.common import Figure, machine, table
 
-GROUPS = ("startup", "cli", "autosave", "typing", "export", "scale")
+GROUPS = ("startup", "cli", "autosave", "typing", "pageturn", "export", "scale")
 RESULTS = Path(__file__).with_name("results.json")
 
 
@@ -30,6 +30,8 @@ class Plan:
     autosave_reps: int = 300
     typing_reps: int = 30
     typing_chars: int = 20_000
+    #: Passes through every page of the built-in workbook (and as many bare screen switches).
+    page_turn_passes: int = 5
     export_reps: int = 20
     pdf_reps: int = 7
     scale_sizes: tuple[int, ...] = (10, 50, 100)
@@ -55,6 +57,7 @@ class Plan:
             autosave_reps=2,
             typing_reps=1,
             typing_chars=2000,
+            page_turn_passes=1,
             export_reps=1,
             pdf_reps=1,
             scale_sizes=(1, 2, 3),
@@ -89,7 +92,7 @@ def compile_bytecode() -> None:
 
 
 def run(plan: Plan, groups: tuple[str, ...], folder: Path, log=print) -> list[Figure]:
-    from bench import autosave_bench, cli_bench, export_bench, startup, typing_bench
+    from bench import autosave_bench, cli_bench, export_bench, page_turn_bench, startup, typing_bench
     from bench.workbooks import Home, builtin, fully_answered, generate_workbook, huge_title_workbook
     from safeground.loader import load_workbook
 
@@ -147,6 +150,8 @@ def run(plan: Plan, groups: tuple[str, ...], folder: Path, log=print) -> list[Fi
         )
     if "typing" in groups:
         part("typing (Pilot)", lambda: typing_bench.run(folder / "typing", plan.typing_reps, plan.typing_chars))
+    if "pageturn" in groups:
+        part("page turns (Pilot)", lambda: page_turn_bench.run(folder / "page-turn", plan.page_turn_passes))
     if "export" in groups:
         part(
             "export",
@@ -168,7 +173,7 @@ def run(plan: Plan, groups: tuple[str, ...], folder: Path, log=print) -> list[Fi
                 loaded, folder / "export-scale", plan.scale_export_reps, plan.scale_pdf_reps
             ),
         )
-    order = {"Start-up": 0, "Command line": 1, "Autosave": 2, "Typing": 3, "Export": 4, "Scale": 5}
+    order = {"Start-up": 0, "Command line": 1, "Autosave": 2, "Typing": 3, "Page turn": 4, "Export": 5, "Scale": 6}
     figures.sort(key=lambda f: order.get(f.group, 9))
     return figures
 

@@ -406,3 +406,24 @@ async def test_each_kind_asks_its_prompt_and_marks_it_unanswered_until_answered(
         assert ("Not answered yet" in screen) == FIELDS[kind].required
         assert app.focused is not None and app.widget in app.focused.ancestors, "focus_control puts the cursor in it"
         assert app.changes == []
+
+
+async def test_statements_partly_rated_say_how_many_are_rated_not_that_nothing_is() -> None:
+    """5 of 9 rated read "Not answered yet", as if nothing had been done."""
+    app = Host(STATEMENTS, {"no-yelling": 3})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = shown(app)
+        assert "1 of 2 rated" in screen and "Not answered yet" not in screen
+        await pilot.press("delete", "tab", "delete")  # the first is empty already; clear the second
+        await settle(pilot)
+        assert app.widget.value == {}
+        screen = shown(app)
+        assert "Not answered yet" in screen and "rated" not in screen
+        await pilot.press("shift+tab", "2")
+        await settle(pilot)
+        assert "1 of 2 rated" in shown(app)
+        await pilot.press("tab", "4")
+        await settle(pilot)
+        screen = shown(app)
+        assert "rated" not in screen and "Not answered yet" not in screen, "all rated: no hint at all"

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from safeground.session import Session
 
 
+#: The keys that move the cursor between fields, and which way.
+FOCUS_KEYS = {"tab": "next", "shift+tab": "previous"}
+
 #: From this many columns the page bar names the next chapter on its last page.
 WIDE = 100
 
@@ -67,6 +70,11 @@ class ChapterScreen(Screen):
         Binding("ctrl+n", "next_page", "Next page", priority=True),
         Binding("ctrl+b", "previous_page", "Previous", priority=True),
         Binding("ctrl+o", "contents", "Contents", priority=True),
+        # Priority too, for the same reason: the cursor moves on before the keys typed after Tab
+        # are handed on, so they reach the next field (they reached the one being left, and two
+        # answers merged). While keys are held, these are held with them, in order.
+        Binding("tab", "move_focus('next')", "Next field", show=False, priority=True),
+        Binding("shift+tab", "move_focus('previous')", "Previous field", show=False, priority=True),
     ]
 
     #: How long a page change waits for the field being left to take the keys already sent to it.
@@ -114,16 +122,25 @@ class ChapterScreen(Screen):
 
     async def show_page(self, index: int, field_id: str | None = None) -> None:
         """Replace the page's widgets with those of page ``index`` and put the cursor in a field."""
-        session = self.session
         leaving, self._leaving = self.focused or self._leaving, None
         self._hold_keys()
         await self._let_typing_land(leaving)
         self._keep_answers()
+        # No frame is drawn until the new page is whole and its marks are its own: drawn midway,
+        # it showed the new title under the old page's "✓ This page is complete" and "Page 1 of 7".
+        with self.app.batch_update():
+            await self._build_page(index, field_id)
+
+    async def _build_page(self, index: int, field_id: str | None) -> None:
+        session = self.session
         self.page_index = index
         page = self.page
         progress = session.progress
         container = self.query_one("#page", VerticalScroll)
         await container.remove_children()
+        # The page's marks are set while the page is empty: "-complete" on the page restyles
+        # everything in it, which costs nothing before the new widgets are there.
+        self._refresh_marks()
         widgets: list[Widget] = []
         if index == 0 and self.chapter.intro:
             # Markdown is read as Markdown, never as Textual markup; only its control characters
@@ -142,7 +159,6 @@ class ChapterScreen(Screen):
             for widget in container.query(FieldWidget):
                 widget.disabled = True
         container.scroll_home(animate=False)
-        self._refresh_marks()
         target = field_id if field_id and page.field(field_id) else progress.first_unanswered(self.chapter.id, page)
         session.move_to(self.chapter.id, page.id, target)
         self.post_message(AnswerChanged(settled=True))
@@ -225,7 +241,17 @@ class ChapterScreen(Screen):
                 self.set_focus(None)
                 self.call_later(self._move, item)
                 return
+            if item.key in FOCUS_KEYS:
+                self.action_move_focus(FOCUS_KEYS[item.key])
+                target = self.focused or self
+                continue
             target.post_message(item)
+
+    def action_move_focus(self, way: str) -> None:
+        if way == "next":
+            self.focus_next()
+        else:
+            self.focus_previous()
 
     def _waits_its_turn(self, move: str) -> bool:
         """While a page is built, a page move waits behind the keys typed before it."""
@@ -252,6 +278,8 @@ class ChapterScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Once leaving, a page move's key is typed for the screen to come: it is held with the rest.
+        if action == "move_focus":  # held, with the keys around it, while there is nowhere to move
+            return self._leaving_for is None and self._held_keys is None
         return self._leaving_for is None or action not in ("next_page", "previous_page", "contents")
 
     def _refresh_marks(self) -> None:

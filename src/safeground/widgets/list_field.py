@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -27,6 +27,29 @@ class ListItem(Horizontal):
         yield Button(Content("Remove"), compact=True, classes="list-item--remove")
 
 
+class AddEntry(Input):
+    """The entry for the next item. Enter empties it at once, as it is pressed, and sends what it
+    held: letters typed straight after Enter (queued behind it) start the next item, where they
+    were going, instead of joining the item being added."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Enter is taken here, in turn with the letters around it, rather than as a binding the
+        # app looks up later, where the cursor is by then (after a fast Tab, not here).
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            await self.action_submit()
+            return
+        await super()._on_key(event)
+
+    async def action_submit(self) -> None:
+        text = self.value
+        if not text.strip():
+            return  # nothing typed: nothing added
+        self.value = ""
+        self.post_message(self.Submitted(self, text))
+
+
 class ListField(FieldWidget):
     def compose_control(self) -> ComposeResult:
         items = self.initial if isinstance(self.initial, list) else []
@@ -36,7 +59,7 @@ class ListField(FieldWidget):
                 if isinstance(text, str):
                     yield ListItem(text)
             with Horizontal(classes="list-add"):
-                yield Input(
+                yield AddEntry(
                     placeholder=f"Type {noun}, then press Enter", highlighter=ShowControls(), classes="list-add--text"
                 )
                 yield Button(Content("Add"), compact=True, classes="list-add--button")
@@ -49,26 +72,30 @@ class ListField(FieldWidget):
         self.query_one(".list-add--text", Input).focus(scroll_visible=False)
         self.scroll_visible(animate=False)
 
-    async def _add(self) -> None:
-        entry = self.query_one(".list-add--text", Input)
-        text = entry.value
-        if not text.strip():
-            return
-        entry.value = ""
+    async def _add(self, text: str) -> None:
+        """Put ``text`` on the page as a new item, just above the entry, and report the answer."""
+        entry = self.query_one(".list-add--text", AddEntry)
         # Reported once the item is on the page: the answer is read from the items shown.
         await self.query_one(".list", Vertical).mount(ListItem(text), before=self.query_one(".list-add"))
-        entry.focus()
+        if entry.has_focus:
+            self.show_cursor(entry)  # the new item pushed the entry down, maybe below the bottom bar
         self.changed(settled=True)
 
     @on(Input.Submitted, ".list-add--text")
     async def _submitted(self, event: Input.Submitted) -> None:
+        # The entry keeps the cursor for the next item; a Tab typed meanwhile has moved it on.
         event.stop()
-        await self._add()
+        await self._add(event.value)
 
     @on(Button.Pressed, ".list-add--button")
     async def _add_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        await self._add()
+        entry = self.query_one(".list-add--text", AddEntry)
+        text, entry.value = entry.value, ""
+        if text.strip():
+            await self._add(text)
+        if event.button.has_focus:  # back to the entry for the next item, unless the person moved on
+            entry.focus()
 
     @on(Button.Pressed, ".list-item--remove")
     async def _remove(self, event: Button.Pressed) -> None:

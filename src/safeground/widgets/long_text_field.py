@@ -28,4 +28,10 @@ class LongTextField(FieldWidget):
 
     def on_text_area_changed(self, event: SafeTextArea.Changed) -> None:
         event.stop()
+        self.show_cursor(event.text_area)
         self.changed(settled=False)
+
+    def on_text_area_selection_changed(self, event: SafeTextArea.SelectionChanged) -> None:
+        # The cursor moved (by arrow keys too): the page follows it, as the area itself does.
+        event.stop()
+        self.show_cursor(event.text_area)

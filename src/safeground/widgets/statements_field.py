@@ -40,6 +40,11 @@ class StatementsField(FieldWidget):
     def value(self) -> dict[str, int]:
         return {rating.statement_id: rating.value for rating in self.query(StatementRating) if rating.value is not None}
 
+    def hint(self, value: dict[str, int]) -> str:
+        if not value:
+            return super().hint(value)
+        return f"{len(value)} of {len(self.field.statements)} rated"
+
     def on_scale_points_changed(self, event: ScalePoints.Changed) -> None:
         event.stop()
         self.changed(settled=True)
