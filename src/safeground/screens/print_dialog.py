@@ -32,7 +32,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Select, SelectionList, Static
 
 from safeground.export.document import whose
-from safeground.export.formats import DEFAULT_SUFFIX, FORMAT_TABLE
+from safeground.export.formats import DEFAULT_SUFFIX, FORMAT_TABLE, format_for_path
 from safeground.print_job import PrintJob
 from safeground.screens.confirm_folder import ConfirmCreateFolder
 from safeground.storage import DEFAULT_PROFILE
@@ -242,6 +242,8 @@ class PrintDialog(ModalScreen[PrintJob | None]):
         if not path_text:
             self.notify("Give a file name to save to.", severity="warning")
             return None
-        fmt = str(self.query_one("#print-format", Select).value)
         path = Path(path_text).expanduser()
+        # A name typed with a suffix (pages.md) asks for that format, as on the command line:
+        # a PDF saved under a .md name would open as garbage.
+        fmt = format_for_path(path) or str(self.query_one("#print-format", Select).value)
         return PrintJob(chapters, drafts, path=path, fmt=fmt, include_private=private, name=name)
