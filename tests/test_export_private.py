@@ -17,6 +17,7 @@ from safeground.export import NothingToExport, build_document, export_to_file, r
 from safeground.export.document import NAME_CHARS
 from safeground.export.text import PRIVATE_MARK, render_page
 from safeground.progress import Progress
+from test_export_cli import fake_cups  # noqa: F401 (a fixture, used by name)
 
 SECRET = "Zebra-secret: I keep quiet because I am scared"
 HARM = ("what-safety-is", "checking-in", "harm-check")
@@ -188,3 +189,14 @@ def test_cli_export_to_a_pdf_file_leaves_private_answers_out(data_dir, capsys, t
     text = no_space(pdf_text_pypdf(target))
     assert no_space(SECRET) not in text and no_space(_prompt(SPEAK)) not in text
     assert "Answeredbysam" in text
+
+
+def test_cli_print_leaves_private_answers_out_unless_asked(data_dir, fake_cups, capsys):  # noqa: F811
+    assert main(["print", "--profile", "sam"]) == 0
+    printed = no_space(pdf_text_pypdf(fake_cups / "printed.pdf"))
+    assert no_space(SECRET) not in printed and no_space(_prompt(HARM)) not in printed
+    assert "Answeredbysam" in printed
+    assert main(["print", "--profile", "sam", "--include-private", "--name", "Robin"]) == 0
+    printed = no_space(pdf_text_pypdf(fake_cups / "printed.pdf"))
+    assert no_space(SECRET) in printed and no_space(_prompt(HARM)) in printed
+    assert "AnsweredbyRobin" in printed and "Answeredbysam" not in printed
