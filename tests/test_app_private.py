@@ -60,6 +60,9 @@ async def test_the_dialog_leaves_private_answers_out_unless_the_box_is_ticked(tm
         assert dialog.query_one("#print-private", Checkbox).value is False, "unticked each time"
         dialog.query_one("#print-private", Checkbox).value = True
         await _save(app, pilot, tmp_path / "mine.md")
+        said = [n.message for n in app._notifications if "Saved" in n.message]
+    # said in words too: the box's tick shows only by colour
+    assert said[0].endswith("Private answers were left out.") and said[1].endswith("Private answers are included.")
     shared = (tmp_path / "shared.md").read_text(encoding="utf-8")
     assert shared.startswith("# "), "the .md name asked for Markdown, over the PDF the dialog starts with"
     assert SECRET not in shared and "Has your partner ever hurt" not in shared

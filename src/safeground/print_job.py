@@ -59,7 +59,7 @@ def run_print_job(job: PrintJob, workbook: Workbook, progress: Progress, profile
             include_private=job.include_private,
             name=job.name,
         )
-        return PrintOutcome(result.message + ".", tuple(result.warnings))
+        return PrintOutcome(result.message + "." + _private_note(job, workbook), tuple(result.warnings))
     if job.path is None:
         raise ValueError("a print job needs a printer or a path")
     exported = export.export_to_file(
@@ -76,4 +76,12 @@ def run_print_job(job: PrintJob, workbook: Workbook, progress: Progress, profile
     )
     pages = f"{exported.pages} page{'s' if exported.pages != 1 else ''}"
     where = f"{exported.link_target} (through the link {exported.path})" if exported.link_target else exported.path
-    return PrintOutcome(f"Saved {pages} to {where}.", tuple(exported.warnings))
+    return PrintOutcome(f"Saved {pages} to {where}.{_private_note(job, workbook)}", tuple(exported.warnings))
+
+
+def _private_note(job: PrintJob, workbook: Workbook) -> str:
+    """Whether private answers went on the pages, said in words: the box's tick alone is told
+    apart by colour, which a terminal without colours (NO_COLOR) doesn't show."""
+    if not any(f.private for c in workbook.chapters for p in c.pages for f in p.fields):
+        return ""
+    return " Private answers are included." if job.include_private else " Private answers were left out."
