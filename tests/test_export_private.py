@@ -95,6 +95,21 @@ def test_a_draft_started_only_by_a_private_answer_is_not_printed():
     assert [(p.id, p.draft) for p in drafts.pages] == [("respect-in-conflict", True)]
 
 
+def test_when_only_private_pages_are_answered_the_message_says_so(tmp_path, monkeypatch, capsys):
+    workbook = builtin()
+    progress = Progress(workbook.id, workbook.version)
+    progress.set(workbook, *HARM, "yes")
+    with pytest.raises(NothingToExport, match="hold only private questions"):
+        build_document(workbook, progress)
+    assert len(build_document(workbook, progress, include_private=True).pages) == 1
+    monkeypatch.setenv("SAFEGROUND_DATA_DIR", str(tmp_path))
+    write_progress(tmp_path, workbook, progress)
+    assert main(["export"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("safeground: nothing to export: the pages you have answered hold only private questions")
+    assert err.rstrip().endswith("(--include-private)") and "--include-drafts" not in err
+
+
 def test_the_review_marks_private_questions_and_the_export_does_not(secret):
     workbook = builtin()
     document = build_document(workbook, secret, include_private=True)

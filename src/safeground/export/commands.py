@@ -84,6 +84,8 @@ def _fail(error: Exception) -> int:
     message = str(error)
     if isinstance(error, NothingToExport) and not error.include_drafts:
         message += "; add --include-drafts to include pages you have started"
+    elif isinstance(error, NothingToExport) and message.endswith("ask for private answers"):
+        message += " (--include-private)"
     if isinstance(error, TargetExists):
         message += ": add --force to replace it, or choose another name"
     print(f"{PROG}: {for_terminal(message)}", file=sys.stderr)

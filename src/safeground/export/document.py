@@ -289,12 +289,15 @@ def build_document(
     """
     selected = select_chapters(workbook, chapters)
     pages: list[PrintPage] = []
+    #: Whether a page was left out only for being private: said when nothing else is left.
+    held_back = False
     for chapter in workbook.chapters:
         if chapter.id not in selected:
             continue
         for page in chapter.pages:
             shown = page if include_private else _without_private(page)
             if not shown.fields and page.fields:
+                held_back = held_back or progress.page_started(chapter.id, page)
                 continue
             if progress.page_complete(chapter.id, page):
                 draft = False
@@ -305,6 +308,12 @@ def build_document(
             pages.append(_print_page(workbook, progress, chapter.id, shown, draft, len(pages) + 1))
     if not pages:
         where = "" if chapters is None else (" in the chapter" + ("s" if len(selected) > 1 else "") + " you chose")
+        if held_back:
+            raise NothingToExport(
+                f"nothing to export{where}: the pages you have answered hold only private questions, "
+                "which are left out unless you ask for private answers",
+                include_drafts=True,  # drafts would not help: asking for private answers would
+            )
         if include_drafts:
             raise NothingToExport(f"nothing to export: no page has any answers yet{where}", include_drafts)
         raise NothingToExport(f"nothing to export: no page is complete yet{where}", include_drafts)
