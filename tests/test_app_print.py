@@ -125,7 +125,7 @@ async def test_print_dialog_sends_to_the_chosen_printer_and_names_the_job(tmp_pa
         "printer": "Home",
         "answer": "Sam <b>&amp;</b> [bold]x[/]",
         "include_private": False,
-        "name": "",
+        "name": None,
     }
 
 

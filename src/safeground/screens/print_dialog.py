@@ -231,7 +231,9 @@ class PrintDialog(ModalScreen[PrintJob | None]):
             return None
         drafts = self.query_one("#print-drafts", Checkbox).value
         private = bool(self.private_count) and self.query_one("#print-private", Checkbox).value
-        name = self.query_one("#print-name", Input).value.strip()
+        typed = self.query_one("#print-name", Input).value.strip()
+        # None when left as suggested (the profile's name, or none): only a change is recorded.
+        name = None if typed == whose(self.profile) else typed
         if self.to_printer:
             select = self.query_one("#print-printer", Select)
             if select.is_blank():
