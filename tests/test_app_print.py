@@ -9,6 +9,7 @@ from textual.widgets import Input, Select, Static
 from app_support import KINDS_WORKBOOK, make_app, open_page, settle
 from safeground.export import Printer, PrintResult
 from safeground.screens.chapter import ChapterScreen
+from safeground.screens.confirm_folder import ConfirmCreateFolder
 from safeground.screens.confirm_replace import ConfirmReplace
 from safeground.screens.print_dialog import PrintDialog
 from safeground.screens.review import ReviewScreen
@@ -97,8 +98,9 @@ async def test_print_dialog_sends_to_the_chosen_printer_and_names_the_job(tmp_pa
         export, "list_printers", lambda: [Printer("Office", True, "idle"), Printer("Home", False, "idle")]
     )
 
-    def fake_print(workbook, progress, chapters, drafts, profile, printer):
+    def fake_print(workbook, progress, chapters, drafts, profile, printer, *, include_private, name):
         sent.update(chapters=chapters, drafts=drafts, printer=printer, answer=progress.get("kinds", "text", "name"))
+        sent.update(include_private=include_private, name=name)
         return PrintResult("Home-42", printer, 2)
 
     monkeypatch.setattr(export, "print_pages", fake_print)
@@ -117,7 +119,14 @@ async def test_print_dialog_sends_to_the_chosen_printer_and_names_the_job(tmp_pa
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert any("Home-42" in n.message for n in app._notifications)
-    assert sent == {"chapters": ["kinds"], "drafts": False, "printer": "Home", "answer": "Sam <b>&amp;</b> [bold]x[/]"}
+    assert sent == {
+        "chapters": ["kinds"],
+        "drafts": False,
+        "printer": "Home",
+        "answer": "Sam <b>&amp;</b> [bold]x[/]",
+        "include_private": False,
+        "name": None,
+    }
 
 
 async def test_print_dialog_without_printers_says_so_and_keeps_file_saving(tmp_path, monkeypatch):
@@ -251,9 +260,14 @@ async def test_paths_that_look_like_markup_are_shown_as_they_are(tmp_path, monke
     app = make_app(tmp_path / "data", workbook_dir=KINDS_WORKBOOK)
     async with app.run_test(size=SIZE) as pilot:
         await fill_text_and_list(app, pilot)
+        (tmp_path / "no[").write_text("a file, where the folder would go")
         await save_from_the_dialog_with_keys(app, pilot, tmp_path / "no[/]such" / "pages.pdf")
+        assert isinstance(app.screen, ConfirmCreateFolder)
+        assert "no[/]such doesn't exist yet" in str(app.screen.query_one("#folder-text").render())
+        await pilot.press("enter")  # create it: it can't be, a file is in the way
+        await pilot.pause()
         assert isinstance(app.screen, PrintDialog), "the dialog stays open to try again"
-        assert any("does not exist" in n.message and "no[/]such" in n.message for n in app._notifications)
+        assert any("Could not create" in n.message and "no[/]such" in n.message for n in app._notifications)
         await pilot.press("escape")
         await pilot.pause()
         await save_from_the_dialog_with_keys(app, pilot, target)

@@ -698,3 +698,67 @@ def test_each_shared_name_is_defined_once(name):
             if any(isinstance(t, ast.Name) and t.id == name for t in targets):
                 homes.append(path.relative_to(_SRC).as_posix())
     assert len(homes) == 1, homes
+
+
+# -- pipes whose reader goes away ------------------------------------------------------------------
+
+
+def _into_a_closed_pipe(*args: str, data_dir: Path, cwd: Path) -> subprocess.CompletedProcess:
+    """``python -m safeground ARGS | head -c 0``, made certain: the pipe's reading end is closed
+    before the command starts, so its very first write finds the reader gone."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "safeground", *args],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=cwd,
+            env={**os.environ, "SAFEGROUND_DATA_DIR": str(data_dir)},
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["status"],
+        ["status", "--json"],
+        ["where"],
+        ["check"],
+        ["--help"],
+        ["export", "--help"],
+        ["export", "--include-drafts"],
+        ["export", "--include-drafts", "--format", "markdown", "-o", "-"],
+    ],
+    ids=" ".join,
+)
+def test_every_command_stops_quietly_when_its_reader_goes_away(data_dir, tmp_path, mini_dir, args):
+    from export_fixtures import half_answered, write_progress
+
+    workbook = load_workbook()
+    write_progress(data_dir, workbook, half_answered(workbook))
+    result = _into_a_closed_pipe(*args, data_dir=data_dir, cwd=tmp_path)
+    assert result.stderr == ""
+    if "--help" in args:
+        assert result.returncode == 0  # argparse itself drops what --help cannot write
+    else:
+        assert result.returncode == 141, "what a shell reports for a command ended by SIGPIPE"
+
+
+def test_status_json_into_head_has_no_traceback(data_dir, tmp_path):
+    """The command from the report, through a real ``head``."""
+    result = subprocess.run(
+        ["bash", "-c", f"set -o pipefail; {sys.executable} -m safeground status --json | head -c 10"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "SAFEGROUND_DATA_DIR": str(data_dir)},
+        timeout=60,
+    )
+    assert result.stderr == ""
+    assert result.stdout == '{\n  "workbook"'[:10]
+    assert result.returncode in (0, 141)  # 0 when all of it fit in the pipe before head left

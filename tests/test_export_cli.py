@@ -176,7 +176,7 @@ def test_chapters_drafts_and_profile(tmp_path, capsys, monkeypatch):
     code, out, _ = run(capsys, "export", "--profile", "sam", "--chapter", first.id)
     assert code == 0
     assert all(first.title in page.splitlines()[0] for page in out.split("\f"))
-    assert "Profile: sam" in out
+    assert "Answered by sam" in out
     code, out, _ = run(capsys, "--profile", "sam", "export", "--include-drafts")
     assert out.count("\f") == len(complete) + len(drafts) - 1
     assert out.count("DRAFT: this page is not finished yet.") == len(drafts)
@@ -207,7 +207,7 @@ def test_export_and_print_help(capsys):
 
 def test_export_to_file_api(tmp_path):
     workbook = builtin()
-    result = export_to_file(workbook, answered(workbook), tmp_path / "all.pdf", profile="sam")
+    result = export_to_file(workbook, answered(workbook), tmp_path / "all.pdf", profile="sam", include_private=True)
     assert isinstance(result, ExportResult)
     assert (result.path, result.pages, result.format, result.warnings) == (
         tmp_path / "all.pdf",
@@ -215,7 +215,7 @@ def test_export_to_file_api(tmp_path):
         "pdf",
         (),
     )
-    assert "Profile: sam" in pdf_text_pypdf(result.path)
+    assert "Answered by sam" in pdf_text_pypdf(result.path)
 
 
 def test_export_commands_do_not_import_textual(home, tmp_path):

@@ -51,7 +51,7 @@ EXPORT_DIR = Path(__file__).resolve().parents[1] / "src" / "safeground" / "expor
 
 def test_a_fully_answered_workbook_prints_every_page_in_order():
     workbook = builtin()
-    document = build_document(workbook, answered(workbook))
+    document = build_document(workbook, answered(workbook), include_private=True)
     expected = [(c.id, p.id) for c in workbook.chapters for p in c.pages]
     assert [(p.chapter_id, p.id) for p in document.pages] == expected
     assert [p.number for p in document.pages] == list(range(1, len(expected) + 1))
@@ -119,7 +119,7 @@ def test_the_footer_names_the_profile_only_when_it_is_not_default():
     page = build_document(workbook, progress).pages[0]
     assert build_document(workbook, progress).footer(page) == [f"Completed {format_date(page.completed)}"]
     named = build_document(workbook, progress, profile="sam")
-    assert named.footer(named.pages[0])[-1] == "Profile: sam"
+    assert named.footer(named.pages[0])[-1] == "Answered by sam"
     assert named.page_label(named.pages[1]) == "Page 2 of 3"
 
 

@@ -84,7 +84,7 @@ def _assert_self_contained_and_inert(html: str, page: _Page) -> None:
 @pytest.fixture(scope="module")
 def full():
     workbook = builtin()
-    document = build_document(workbook, answered(workbook), profile="sam")
+    document = build_document(workbook, answered(workbook), profile="sam", include_private=True)
     return workbook, document, *_html(document)
 
 
@@ -99,7 +99,7 @@ def test_a_fully_answered_workbook(full):
     text = squash(" ".join(page.text))
     for number, printed in enumerate(document.pages, start=1):
         assert squash(printed.title) in text
-        assert f"Completed {WHEN_TEXT} · Profile: sam · Page {number} of {len(document.pages)}" in text
+        assert f"Completed {WHEN_TEXT} · Answered by sam · Page {number} of {len(document.pages)}" in text
     assert "☑ Safety: being respected and heard, even when we disagree" in text
     assert "☐ Security: knowing they'll stay and keep their word" in text
     assert "Answer 1 to why-now: café “quoted” — done" in text

@@ -57,7 +57,7 @@ def _markdown(document) -> str:
 
 def test_a_fully_answered_workbook_renders_as_expected():
     workbook = builtin()
-    document = build_document(workbook, answered(workbook), profile="sam")
+    document = build_document(workbook, answered(workbook), profile="sam", include_private=True)
     markdown = _markdown(document)
     html = _rendered(markdown)
     assert html.tags.count("h1") == 1
@@ -69,7 +69,7 @@ def test_a_fully_answered_workbook_renders_as_expected():
     text = squash(" ".join(html.text))
     for number, page in enumerate(document.pages, start=1):
         assert squash(page.title) in text
-        assert f"Completed {WHEN_TEXT} · Profile: sam · Page {number} of {len(document.pages)}" in text
+        assert f"Completed {WHEN_TEXT} · Answered by sam · Page {number} of {len(document.pages)}" in text
     assert "Answer 1 to why-now: café “quoted” — done" in text
     assert "[x] Safety: being respected and heard, even when we disagree" in text
     assert "- [ ] Security: knowing they'll stay and keep their word" in markdown

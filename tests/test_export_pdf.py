@@ -61,7 +61,7 @@ def _unicode_font() -> FontChoice:
 @pytest.fixture(scope="module")
 def full():
     workbook = builtin()
-    document = build_document(workbook, answered(workbook), profile="sam")
+    document = build_document(workbook, answered(workbook), profile="sam", include_private=True)
     rendered = render(document, "pdf")
     return workbook, document, rendered
 
@@ -81,7 +81,7 @@ def test_a_fully_answered_workbook_extracts_right(full):
         assert squash(printed.title) in starts, printed.title
     for number in range(1, total + 1):
         assert f"Page {number} of {total}" in squash(pages[number - 1])
-    assert f"Completed {WHEN_TEXT} · Profile: sam" in everything
+    assert f"Completed {WHEN_TEXT} · Answered by sam" in everything
     for chapter in workbook.chapters:
         for page in chapter.pages:
             for index, field in enumerate(page.fields):

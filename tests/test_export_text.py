@@ -32,7 +32,7 @@ def _assert_fits(text: str) -> None:
 @pytest.fixture(scope="module")
 def full():
     workbook = builtin()
-    return workbook, build_document(workbook, answered(workbook), profile="sam")
+    return workbook, build_document(workbook, answered(workbook), profile="sam", include_private=True)
 
 
 def test_a_fully_answered_workbook(full):
@@ -48,7 +48,7 @@ def test_a_fully_answered_workbook(full):
             index += 1
             assert f"{workbook.title} · {chapter.title}" in printed.splitlines()[0]
             assert page.title in printed
-            assert f"Completed {WHEN_TEXT} · Profile: sam · Page {index} of {len(pages)}" in printed
+            assert f"Completed {WHEN_TEXT} · Answered by sam · Page {index} of {len(pages)}" in printed
             for number, field in enumerate(page.fields):
                 assert squash(field.prompt) in squash(printed)
                 value = sample_answer(field, None, number)

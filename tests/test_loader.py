@@ -84,6 +84,48 @@ def test_builtin_workbook_has_a_screening_question_that_shows_support(builtin):
     assert builtin.support.emergency.strip()
 
 
+#: The built-in questions whose answer could put someone at risk if their partner read it.
+SCREENING = {
+    ("what-safety-is", "checking-in", "harm-check"),
+    ("when-you-disagree", "respect-in-conflict", "safe-to-speak"),
+    ("when-you-disagree", "respect-in-conflict", "hard-to-say"),
+}
+
+
+def test_builtin_screening_questions_are_private_and_the_rest_are_not(builtin):
+    private = {(c.id, p.id, f.id) for c in builtin.chapters for p in c.pages for f in p.fields if f.private}
+    assert private == SCREENING
+    harm = builtin.locate("what-safety-is", "checking-in", "harm-check")
+    assert harm is not None and "hurt or threatened" in harm.prompt
+    for address in SCREENING:
+        field = builtin.locate(*address)
+        assert field is not None and "private" in field.help, "the person is told before answering"
+
+
+def test_private_is_false_unless_written(tmp_path):
+    folder = _copy_mini(tmp_path)
+    fields = [f for c in load_workbook(folder).chapters for p in c.pages for f in p.fields]
+    assert fields and not any(f.private for f in fields)
+    _edit(folder, "01-first.toml", 'prompt = "A story?"\n', 'prompt = "A story?"\nprivate = true\n')
+    story = load_workbook(folder).locate("first", "words", "story")
+    assert story is not None and story.private
+
+
+@pytest.mark.parametrize(("value", "what"), [('"yes"', "text"), ("1", "a number"), ("[true]", "a list")])
+def test_private_must_be_true_or_false(tmp_path, value, what):
+    folder = _copy_mini(tmp_path)
+    text = _edit(folder, "01-first.toml", 'prompt = "A story?"\n', f'prompt = "A story?"\nprivate = {value}\n')
+    problem = _only(_problems(folder))
+    assert problem.message == f"'private' must be true or false, not {what}"
+    assert problem.line == _line_of(text, "private =")
+
+
+def test_a_misspelt_private_is_caught(tmp_path):
+    folder = _copy_mini(tmp_path)
+    _edit(folder, "01-first.toml", 'prompt = "A story?"\n', 'prompt = "A story?"\nprivat = true\n')
+    assert "did you mean 'private'?" in _only(_problems(folder)).message
+
+
 def test_load_workbook_defaults_to_the_builtin_one(builtin):
     assert load_workbook(None).id == builtin.id == "safe-ground"
 

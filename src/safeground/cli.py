@@ -12,6 +12,7 @@ terminal would obey them (clear the screen, write the clipboard) instead of show
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -71,7 +72,40 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: The exit status when the reader went away before all was written (``| head``): what a shell
+#: reports for a command that SIGPIPE ended, 128 + 13, so ``set -o pipefail`` still notices.
+EXIT_PIPE_CLOSED = 141
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; every command is pipe-safe (see :func:`_reader_gone`)."""
+    try:
+        try:
+            return _main(argv)
+        finally:
+            # Flushed here (also after --help, which leaves by SystemExit), where a closed pipe
+            # can still be caught, rather than on the way out, where Python can only print
+            # "Exception ignored ... BrokenPipeError".
+            sys.stdout.flush()
+    except BrokenPipeError:
+        return _reader_gone()
+
+
+def _reader_gone() -> int:
+    """The reader of our output closed it early (``safeground status --json | head -c 10``): stop
+    quietly, as ``cat`` would. Python's note on SIGPIPE: point the standard streams at devnull, so
+    the flush at exit finds nothing left to write into the closed pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass  # not a real file (a test's capture): nothing will flush into a pipe
+    os.close(devnull)
+    return EXIT_PIPE_CLOSED
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command is None:

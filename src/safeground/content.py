@@ -36,6 +36,9 @@ class Field:
     prompt: str
     help: str = ""
     required: bool = True
+    #: Left out of every export and print unless the person asks for private answers: for
+    #: questions whose answer could put someone at risk if their partner read it.
+    private: bool = False
     placeholder: str = ""
     #: ``choice`` and ``checklist``.
     options: tuple[Option, ...] = ()

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from safeground.content import Field, Option
 from safeground.untrusted import for_terminal
 
-COMMON_KEYS = frozenset({"id", "kind", "prompt", "help", "required"})
+COMMON_KEYS = frozenset({"id", "kind", "prompt", "help", "required", "private"})
 SCALE_KEYS = frozenset({"min", "max", "min_label", "max_label"})
 #: More points than this do not fit on one row of an 80-column terminal.
 MAX_SCALE_POINTS = 11

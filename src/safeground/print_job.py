@@ -25,6 +25,10 @@ class PrintJob:
     fmt: str | None = None
     #: Set once the person said a file that is there may be replaced.
     replace: bool = False
+    #: The answers to private questions too (left out unless the person ticks the box).
+    include_private: bool = False
+    #: The name the pages carry: None for the profile's (none for the default profile), "" for none.
+    name: str | None = None
 
     def replacing(self) -> PrintJob:
         return replace(self, replace=True)
@@ -45,13 +49,39 @@ def run_print_job(job: PrintJob, workbook: Workbook, progress: Progress, profile
 
     chapters = list(job.chapter_ids)
     if job.printer is not None:
-        result = export.print_pages(workbook, progress, chapters, job.include_drafts, profile, job.printer)
-        return PrintOutcome(result.message + ".", tuple(result.warnings))
+        result = export.print_pages(
+            workbook,
+            progress,
+            chapters,
+            job.include_drafts,
+            profile,
+            job.printer,
+            include_private=job.include_private,
+            name=job.name,
+        )
+        return PrintOutcome(result.message + "." + _private_note(job, workbook), tuple(result.warnings))
     if job.path is None:
         raise ValueError("a print job needs a printer or a path")
     exported = export.export_to_file(
-        workbook, progress, job.path, job.fmt, chapters, job.include_drafts, profile, replace=job.replace
+        workbook,
+        progress,
+        job.path,
+        job.fmt,
+        chapters,
+        job.include_drafts,
+        profile,
+        replace=job.replace,
+        include_private=job.include_private,
+        name=job.name,
     )
     pages = f"{exported.pages} page{'s' if exported.pages != 1 else ''}"
     where = f"{exported.link_target} (through the link {exported.path})" if exported.link_target else exported.path
-    return PrintOutcome(f"Saved {pages} to {where}.", tuple(exported.warnings))
+    return PrintOutcome(f"Saved {pages} to {where}.{_private_note(job, workbook)}", tuple(exported.warnings))
+
+
+def _private_note(job: PrintJob, workbook: Workbook) -> str:
+    """Whether private answers went on the pages, said in words: the box's tick alone is told
+    apart by colour, which a terminal without colours (NO_COLOR) doesn't show."""
+    if not any(f.private for c in workbook.chapters for p in c.pages for f in p.fields):
+        return ""
+    return " Private answers are included." if job.include_private else " Private answers were left out."

@@ -157,8 +157,13 @@ def export_to_file(
     profile: str = DEFAULT_PROFILE,
     *,
     replace: bool = False,
+    include_private: bool = False,
+    name: str | None = None,
 ) -> ExportResult:
     """Export the chosen pages to ``path`` as ``fmt`` (default: from the suffix, else PDF).
+
+    Private questions are left out unless ``include_private``; the pages carry ``name`` (None:
+    the profile's name unless it is the default one, "": no name). See :func:`build_document`.
 
     An existing file is replaced only with ``replace``; without it :class:`TargetExists` is raised
     before anything is rendered. Raises :class:`NothingToExport`, :class:`UnknownChapter` or
@@ -174,7 +179,9 @@ def export_to_file(
     target = inspect_target(path)
     if target.kind == FILE and not replace:
         raise TargetExists(path, target.link_target)
-    document = build_document(workbook, progress, chapters, include_drafts, profile)
+    document = build_document(
+        workbook, progress, chapters, include_drafts, profile, include_private=include_private, name=name
+    )
     rendered = render(document, fmt)
     write_target(target, rendered.data, replace=replace)
     return ExportResult(path, len(document.pages), rendered.warnings, fmt, target.link_target)
@@ -187,8 +194,12 @@ def print_pages(
     include_drafts: bool = False,
     profile: str = DEFAULT_PROFILE,
     printer: str | None = None,
+    *,
+    include_private: bool = False,
+    name: str | None = None,
 ) -> PrintResult:
     """Render the chosen pages as a PDF and send it to ``printer`` (None: the default printer).
+    ``include_private`` and ``name`` as for :func:`export_to_file`.
 
     Raises :class:`PrintingError` (no CUPS, no printer, refused), :class:`NothingToExport` or
     :class:`UnknownChapter`. The temporary PDF is private (0600, in a 0700 folder of its own) and
@@ -198,7 +209,9 @@ def print_pages(
     from safeground.export.output import private_folder, write_private_file
     from safeground.export.printing import PrintingError, PrintResult, check_printer_name, require_lp, submit
 
-    document = build_document(workbook, progress, chapters, include_drafts, profile)
+    document = build_document(
+        workbook, progress, chapters, include_drafts, profile, include_private=include_private, name=name
+    )
     require_lp()  # say so before spending time on the PDF
     if printer:
         check_printer_name(printer)

@@ -63,6 +63,18 @@ def _selection(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--include-drafts", action="store_true", help="also pages you have started but not finished, marked as drafts"
     )
+    parser.add_argument(
+        "--include-private",
+        action="store_true",
+        help="also the answers to questions marked private (left out unless you ask: someone else may read the pages)",
+    )
+    whose = parser.add_mutually_exclusive_group()
+    whose.add_argument(
+        "--name",
+        metavar="NAME",
+        help="whose answers the pages say they are (default: the --profile name, or no name for the default profile)",
+    )
+    whose.add_argument("--no-name", dest="name", action="store_const", const="", help="put no name on the pages")
 
 
 def _fail(error: Exception) -> int:
@@ -72,6 +84,8 @@ def _fail(error: Exception) -> int:
     message = str(error)
     if isinstance(error, NothingToExport) and not error.include_drafts:
         message += "; add --include-drafts to include pages you have started"
+    elif isinstance(error, NothingToExport) and message.endswith("ask for private answers"):
+        message += " (--include-private)"
     if isinstance(error, TargetExists):
         message += ": add --force to replace it, or choose another name"
     print(f"{PROG}: {for_terminal(message)}", file=sys.stderr)
@@ -135,7 +149,15 @@ def _export(args: argparse.Namespace) -> int:
             target = inspect_target(Path(output).expanduser())
             if target.kind == FILE and not args.force:
                 raise TargetExists(target.path, target.link_target)
-        document = build_document(workbook, progress, args.chapters, args.include_drafts, args.profile)
+        document = build_document(
+            workbook,
+            progress,
+            args.chapters,
+            args.include_drafts,
+            args.profile,
+            include_private=args.include_private,
+            name=args.name,
+        )
         rendered = render(document, fmt)
         if target is None:
             _warn(rendered.warnings)
@@ -161,7 +183,16 @@ def _print(args: argparse.Namespace) -> int:
 
     workbook, progress = _load(args)
     try:
-        result = print_pages(workbook, progress, args.chapters, args.include_drafts, args.profile, args.printer)
+        result = print_pages(
+            workbook,
+            progress,
+            args.chapters,
+            args.include_drafts,
+            args.profile,
+            args.printer,
+            include_private=args.include_private,
+            name=args.name,
+        )
     except ExportError as error:
         return _fail(error)
     _warn(result.warnings)

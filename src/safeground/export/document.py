@@ -16,7 +16,7 @@ The names of the modules it is built from are importable from here too.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -90,6 +90,7 @@ __all__ = [
     "plain",
     "select_chapters",
     "shorten",
+    "whose",
 ]
 
 
@@ -103,6 +104,8 @@ class PrintField:
     prompt: str
     answer: Answer
     required: bool = True
+    #: Marked ``private = true`` in the workbook: only here when private answers were asked for.
+    private: bool = False
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,10 @@ class PrintDocument:
     pages: tuple[PrintPage, ...]
     include_drafts: bool = False
     lang: str = "en"
+    #: Whose answers these are, as the pages say it ("" for no name): see :func:`whose`.
+    name: str = ""
+    #: Whether the questions marked private are in it (they are left out unless asked for).
+    include_private: bool = False
 
     @property
     def title(self) -> str:
@@ -142,9 +149,14 @@ class PrintDocument:
             parts.append("Draft: not finished")
         elif page.completed:
             parts.append(f"Completed {format_date(page.completed)}")
-        if self.profile and self.profile != DEFAULT_PROFILE:
-            parts.append(f"Profile: {self.profile}")
+        if self.name:
+            parts.append(self.answered_by)
         return parts
+
+    @property
+    def answered_by(self) -> str:
+        """``Answered by Sam``, or "" when the pages carry no name."""
+        return f"Answered by {self.name}" if self.name else ""
 
     def context(self, page: PrintPage) -> tuple[str, str]:
         """The workbook's and the chapter's titles for the line repeated at the top of ``page``,
@@ -192,6 +204,19 @@ def _local_date(moment: Any) -> date | None:
     return None
 
 
+def whose(profile: str, name: str | None = None) -> str:
+    """The name the pages carry: ``name`` when one is given ("" for none), else the profile's name
+    unless it is the default profile. Two partners' printouts then tell themselves apart, and a
+    person who would rather have no name on paper can say so."""
+    if name is None:
+        name = "" if not profile or profile == DEFAULT_PROFILE else profile
+    return shorten(clean(name, single_line=True).strip(), NAME_CHARS)
+
+
+#: The most of a name the pages carry (it is repeated on every page).
+NAME_CHARS = 80
+
+
 def select_chapters(workbook: Workbook, chapters: Iterable[str] | None) -> list[str]:
     """The chapter ids to print, in the workbook's order; raises :class:`UnknownChapter`."""
     valid = [c.id for c in workbook.chapters]
@@ -216,6 +241,7 @@ def _print_page(
             prompt=clean(fld.prompt, single_line=True),
             answer=make_answer(fld, progress.get(chapter_id, page.id, fld.id)),
             required=fld.required,
+            private=fld.private,
         )
         for fld in page.fields
     )
@@ -232,12 +258,23 @@ def _print_page(
     )
 
 
+def _without_private(page: Page) -> Page:
+    """``page`` as it prints when private answers are left out. A draft counts as started only by
+    what prints: a page started with a private answer alone would say that one was given."""
+    if not any(f.private for f in page.fields):
+        return page
+    return replace(page, fields=tuple(f for f in page.fields if not f.private))
+
+
 def build_document(
     workbook: Workbook,
     progress: Progress,
     chapters: Iterable[str] | None = None,
     include_drafts: bool = False,
     profile: str = DEFAULT_PROFILE,
+    *,
+    include_private: bool = False,
+    name: str | None = None,
 ) -> PrintDocument:
     """The pages to print, in workbook order.
 
@@ -245,19 +282,38 @@ def build_document(
     (marked as drafts). Pages nobody has touched are never printed. ``chapters`` limits the export
     to those chapter ids (unknown ids raise :class:`UnknownChapter`). Raises
     :class:`NothingToExport` when no page matches.
+
+    Questions marked private are left out unless ``include_private``, and so is a page that has
+    only private questions: printed, it would say that they were answered. The pages carry ``name``
+    (see :func:`whose`: by default the profile's name, unless it is the default profile).
     """
     selected = select_chapters(workbook, chapters)
     pages: list[PrintPage] = []
+    #: Whether a page was left out only for being private: said when nothing else is left.
+    held_back = False
     for chapter in workbook.chapters:
         if chapter.id not in selected:
             continue
         for page in chapter.pages:
+            shown = page if include_private else _without_private(page)
+            if not shown.fields and page.fields:
+                held_back = held_back or progress.page_started(chapter.id, page)
+                continue
             if progress.page_complete(chapter.id, page):
-                pages.append(_print_page(workbook, progress, chapter.id, page, False, len(pages) + 1))
-            elif include_drafts and progress.page_started(chapter.id, page):
-                pages.append(_print_page(workbook, progress, chapter.id, page, True, len(pages) + 1))
+                draft = False
+            elif include_drafts and progress.page_started(chapter.id, shown):
+                draft = True
+            else:
+                continue
+            pages.append(_print_page(workbook, progress, chapter.id, shown, draft, len(pages) + 1))
     if not pages:
         where = "" if chapters is None else (" in the chapter" + ("s" if len(selected) > 1 else "") + " you chose")
+        if held_back:
+            raise NothingToExport(
+                f"nothing to export{where}: the pages you have answered hold only private questions, "
+                "which are left out unless you ask for private answers",
+                include_drafts=True,  # drafts would not help: asking for private answers would
+            )
         if include_drafts:
             raise NothingToExport(f"nothing to export: no page has any answers yet{where}", include_drafts)
         raise NothingToExport(f"nothing to export: no page is complete yet{where}", include_drafts)
@@ -267,4 +323,6 @@ def build_document(
         profile=profile or DEFAULT_PROFILE,
         pages=tuple(pages),
         include_drafts=include_drafts,
+        name=whose(profile, name),
+        include_private=include_private,
     )

@@ -210,7 +210,8 @@ def render_html(document: PrintDocument) -> str:
         "</head>\n"
         "<body>\n"
         f'<h1 class="title">{esc(document.workbook_title)}</h1>\n'
-        f"{pages}\n"
+        + (f'<p class="whose">{esc(document.answered_by)}</p>\n' if document.name else "")
+        + f"{pages}\n"
         "</body>\n"
         "</html>\n"
     )

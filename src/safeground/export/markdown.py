@@ -160,4 +160,6 @@ def render_page(document: PrintDocument, page: PrintPage) -> str:
 def render_markdown(document: PrintDocument) -> str:
     """The whole document; workbook pages are separated by horizontal rules."""
     head = f"# {escape(document.workbook_title)}\n"
+    if document.name:
+        head += f"\n*{escape(document.answered_by)}*\n"
     return head + "\n" + "\n---\n\n".join(render_page(document, page) for page in document.pages)

@@ -181,8 +181,14 @@ FIELD_RENDERERS: dict[str, Callable[[Any, int], list[str]]] = {
 }
 
 
-def render_field(field: PrintField, width: int = WIDTH) -> list[str]:
+#: What the review screen says under a private question's prompt.
+PRIVATE_MARK = "(Private: not printed or saved unless you ask)"
+
+
+def render_field(field: PrintField, width: int = WIDTH, *, mark_private: bool = False) -> list[str]:
     out = _lines(field.prompt, "")
+    if mark_private and field.private:
+        out.extend(wrap(PRIVATE_MARK, width, INDENT))
     answer = field.answer
     if isinstance(answer, NoAnswer):
         out.append(INDENT + answer.text)
@@ -191,7 +197,9 @@ def render_field(field: PrintField, width: int = WIDTH) -> list[str]:
     return out
 
 
-def render_page(document: PrintDocument, page: PrintPage, width: int = WIDTH) -> str:
+def render_page(document: PrintDocument, page: PrintPage, width: int = WIDTH, *, mark_private: bool = False) -> str:
+    """One workbook page; ``mark_private`` notes the private questions (the review screen shows
+    them, where nobody else reads along)."""
     out: list[str] = []
     out.extend(wrap(" · ".join(document.context(page)), width))
     out.append("=" * width)
@@ -215,7 +223,7 @@ def render_page(document: PrintDocument, page: PrintPage, width: int = WIDTH) ->
                 out.extend(wrap(plain(item), width, "  " + marker, "  " + " " * len(marker)))
     for field in page.fields:
         out.append("")
-        out.extend(render_field(field, width))
+        out.extend(render_field(field, width, mark_private=mark_private))
     out.append("")
     out.append("-" * width)
     out.extend(wrap(" · ".join(document.footer(page) + [document.page_label(page)]), width))

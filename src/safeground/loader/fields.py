@@ -35,6 +35,7 @@ def load_field(check: FileChecker, table: dict, path: KeyPath) -> Field | None:
         "prompt": check.string(table, path, "prompt", ident=ident),
         "help": check.string(table, path, "help", required=False, ident=ident),
         "required": check.boolean(table, path, "required", True, ident),
+        "private": check.boolean(table, path, "private", False, ident),
     }
     values.update(read_kind_keys(check, kind, table, path, ident))
     return Field(**values)

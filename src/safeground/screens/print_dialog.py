@@ -1,10 +1,15 @@
-"""Print or save: which chapters, drafts or not, and where to (a printer, or a file in a format).
+"""Print or save: which chapters, drafts or not, private answers or not, whose name on the pages,
+and where to (a printer, or a file in a format).
 
 The dialog only asks. It dismisses with a :class:`~safeground.print_job.PrintJob` (or None), and the
 app runs the job on a worker thread, names the print job or the saved file in a notice, asks before
 replacing a file that is there (:class:`ConfirmReplace`), and opens the dialog again with the same
 choices when the job could not be done. The printers are looked for by the app too, and handed
-down through :attr:`PrintDialog.printers` once known.
+down through :attr:`PrintDialog.printers` once known. A folder that isn't there is created only
+when the person says so (:class:`ConfirmCreateFolder`), before the dialog closes.
+
+Private answers are left out unless the box is ticked, and it starts unticked every time the
+dialog is opened afresh: the pages may be read by the partner the answers are about.
 
 Paths, printer names and error messages come from outside: every label holding them is plain text
 (``Content``), since a folder named ``notes[/]`` is not markup, and control characters in them are
@@ -26,7 +31,11 @@ from textual.reactive import var
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Select, SelectionList, Static
 
+from safeground.export.document import whose
+from safeground.export.formats import DEFAULT_SUFFIX, FORMAT_TABLE, format_for_path
 from safeground.print_job import PrintJob
+from safeground.screens.confirm_folder import ConfirmCreateFolder
+from safeground.storage import DEFAULT_PROFILE
 from safeground.untrusted import for_terminal
 from safeground.widgets.plain import plain
 
@@ -35,9 +44,15 @@ if TYPE_CHECKING:
     from safeground.export import Printer
     from safeground.progress import Progress
 
-FORMAT_CHOICES = [("PDF", "pdf"), ("Web page (HTML)", "html"), ("Markdown", "markdown"), ("Plain text", "text")]
-SUFFIX = {"pdf": ".pdf", "html": ".html", "markdown": ".md", "text": ".txt"}
+#: The export's formats, PDF first (what most people print or save), the rest in the export's order.
+FORMAT_CHOICES = [(f.label, f.name) for f in sorted(FORMAT_TABLE, key=lambda f: f.name != "pdf")]
 REMINDER = "Printed pages and saved files can be read by anyone who finds them. Keep them somewhere private."
+
+
+def private_label(count: int) -> str:
+    """The private box's label: what ticking it adds, in words."""
+    questions = "question" if count == 1 else "questions"
+    return f"Include private answers ({count} {questions} marked private)"
 
 
 def default_folder() -> Path:
@@ -69,6 +84,7 @@ class PrintDialog(ModalScreen[PrintJob | None]):
         *,
         again: PrintJob | None = None,
         focus_path: bool = False,
+        profile: str | None = None,
     ) -> None:
         super().__init__()
         self.workbook = workbook
@@ -77,6 +93,17 @@ class PrintDialog(ModalScreen[PrintJob | None]):
         self.include_drafts = again.include_drafts if again else include_drafts
         self.again = again
         self.focus_path = focus_path
+        self._profile = profile
+        #: How many questions in the workbook are marked private (the box is left out when none).
+        self.private_count = sum(f.private for c in workbook.chapters for p in c.pages for f in p.fields)
+
+    @property
+    def profile(self) -> str:
+        """Whose answers: given by the opener, else the open session's profile."""
+        if self._profile is not None:
+            return self._profile
+        session = getattr(self.app, "session", None)
+        return getattr(session, "profile", DEFAULT_PROFILE)
 
     def compose(self) -> ComposeResult:
         workbook, progress, again = self.workbook, self.progress, self.again
@@ -92,7 +119,7 @@ class PrintDialog(ModalScreen[PrintJob | None]):
                 )
             )
         to_printer = again is not None and again.printer is not None
-        fmt = again.fmt if again and again.fmt in SUFFIX else "pdf"
+        fmt = again.fmt if again and again.fmt in DEFAULT_SUFFIX else "pdf"
         path = again.path if again and again.path else default_folder() / f"safe-ground-{date.today():%Y-%m-%d}.pdf"
         with Vertical(id="print-box", classes="dialog"):
             yield Label("Print or save pages", classes="dialog-title")
@@ -100,6 +127,9 @@ class PrintDialog(ModalScreen[PrintJob | None]):
                 yield Label("Chapters", classes="print-label")
                 yield SelectionList[str](*rows, id="print-chapters")
                 yield Checkbox("Include unfinished pages (marked as drafts)", self.include_drafts, id="print-drafts")
+                if self.private_count:
+                    private = again.include_private if again else False
+                    yield Checkbox(private_label(self.private_count), private, id="print-private")
                 yield Label("Where to", classes="print-label")
                 with RadioSet(id="print-destination"):
                     yield RadioButton("A printer", to_printer, id="to-printer")
@@ -108,6 +138,9 @@ class PrintDialog(ModalScreen[PrintJob | None]):
                 with Horizontal(id="print-file-row"):
                     yield Select[str](FORMAT_CHOICES, value=fmt, allow_blank=False, id="print-format", compact=True)
                     yield Input(str(path), id="print-path", compact=True)
+                yield Label("Name on the pages (leave empty for none)", classes="print-label")
+                name = again.name if again and again.name is not None else whose(self.profile)
+                yield Input(name, placeholder="No name", id="print-name", compact=True)
                 yield Static(Content(REMINDER), id="print-reminder")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", id="print-go", variant="primary", compact=True)
@@ -156,17 +189,39 @@ class PrintDialog(ModalScreen[PrintJob | None]):
             return
         path_input = self.query_one("#print-path", Input)
         path = Path(path_input.value or "safe-ground")
-        path_input.value = str(path.with_suffix(SUFFIX[str(event.value)]))
+        path_input.value = str(path.with_suffix(DEFAULT_SUFFIX[str(event.value)]))
 
     @on(Button.Pressed, "#print-cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
 
     @on(Button.Pressed, "#print-go")
+    @on(Input.Submitted, "#print-path")
+    @on(Input.Submitted, "#print-name")
     def _go(self) -> None:
+        """Print or save (the button, or Enter in a text box); first, offer to create a missing folder."""
         job = self._job()
-        if job is not None:
-            self.dismiss(job)
+        if job is None:
+            return
+        folder = job.path.parent if job.path is not None else None
+        if folder is not None and not folder.exists() and not folder.is_symlink():
+            self.app.push_screen(ConfirmCreateFolder(folder), lambda create: self._folder_answered(job, folder, create))
+            return
+        self.dismiss(job)
+
+    def _folder_answered(self, job: PrintJob, folder: Path, create: bool | None) -> None:
+        if not create:
+            self.query_one("#print-path", Input).focus()
+            return
+        try:
+            # Private (0700): it holds the pages about to be saved. Parents are made as usual.
+            folder.mkdir(mode=0o700, parents=True)
+        except OSError as error:
+            message = f"Could not create {folder}: {error.strerror or error}"
+            self.notify(for_terminal(message), title="Not saved", severity="warning", timeout=10, markup=False)
+            self.query_one("#print-path", Input).focus()
+            return
+        self.dismiss(job)
 
     def _job(self) -> PrintJob | None:
         """The job the choices describe, or None after saying what is missing."""
@@ -175,15 +230,22 @@ class PrintDialog(ModalScreen[PrintJob | None]):
             self.notify("Choose at least one chapter.", severity="warning")
             return None
         drafts = self.query_one("#print-drafts", Checkbox).value
+        private = bool(self.private_count) and self.query_one("#print-private", Checkbox).value
+        typed = self.query_one("#print-name", Input).value.strip()
+        # None when left as suggested (the profile's name, or none): only a change is recorded.
+        name = None if typed == whose(self.profile) else typed
         if self.to_printer:
             select = self.query_one("#print-printer", Select)
             if select.is_blank():
                 self.notify("No printer to print to. Choose 'A file' to save the pages instead.", severity="warning")
                 return None
-            return PrintJob(chapters, drafts, printer=str(select.value))
+            return PrintJob(chapters, drafts, printer=str(select.value), include_private=private, name=name)
         path_text = self.query_one("#print-path", Input).value.strip()
         if not path_text:
             self.notify("Give a file name to save to.", severity="warning")
             return None
-        fmt = str(self.query_one("#print-format", Select).value)
-        return PrintJob(chapters, drafts, path=Path(path_text).expanduser(), fmt=fmt)
+        path = Path(path_text).expanduser()
+        # A name typed with a suffix (pages.md) asks for that format, as on the command line:
+        # a PDF saved under a .md name would open as garbage.
+        fmt = format_for_path(path) or str(self.query_one("#print-format", Select).value)
+        return PrintJob(chapters, drafts, path=path, fmt=fmt, include_private=private, name=name)

@@ -1,4 +1,8 @@
-"""Review: the completed pages as they will print, read-only, before printing or saving them."""
+"""Review: the completed pages as they will print, read-only, before printing or saving them.
+
+Private answers are shown here too, each marked, since only the person sees this screen; the note
+at the top says they are left out when the pages are printed or saved, unless the person asks.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,8 @@ from safeground.widgets.plain import plain_lines
 if TYPE_CHECKING:
     from safeground.session import Session
 
+#: Said above the pages when some answers on them are private.
+PRIVATE_NOTE = "Answers marked private are left out when you print or save, unless you ask for them."
 #: Pages are laid out as the plain-text export lays them out, this wide at most.
 REVIEW_WIDTH = 72
 #: Columns the screen itself takes around a page (padding, scrollbar, the draft mark).
@@ -64,10 +70,16 @@ class ReviewScreen(Screen):
             if self.include_drafts
             else "Only completed pages are shown (d adds unfinished ones as drafts)."
         )
-        widgets: list[Static] = [Static(Content(f"This is how your pages will print. {drafts}"), id="review-note")]
+        note = Static(Content(f"This is how your pages will print. {drafts}"), id="review-note")
+        widgets: list[Static] = [note]
         try:
             document = build_document(
-                session.workbook, session.progress, self.chapter_ids, self.include_drafts, session.profile
+                session.workbook,
+                session.progress,
+                self.chapter_ids,
+                self.include_drafts,
+                session.profile,
+                include_private=True,
             )
         except NothingToExport:
             widgets.append(
@@ -80,9 +92,11 @@ class ReviewScreen(Screen):
                 )
             )
         else:
+            if any(f.private for page in document.pages for f in page.fields):
+                note.update(Content(f"This is how your pages will print. {drafts} {PRIVATE_NOTE}"))
             width = max(30, min(REVIEW_WIDTH, self.app.size.width - REVIEW_CHROME))
             for page in document.pages:
-                text = render_page(document, page, width=width).strip("\f\n")
+                text = render_page(document, page, width=width, mark_private=True).strip("\f\n")
                 # Cleaned when the document was built; drawn through plain_lines all the same.
                 widgets.append(Static(plain_lines(text), classes="review-page" + (" -draft" if page.draft else "")))
         await container.mount_all(widgets)
