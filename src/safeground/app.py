@@ -480,7 +480,13 @@ class SafeGroundApp(App[str], inherit_bindings=False):
         if session is None or self._printing or self.screen is self._print_screen:
             return
         dialog = PrintDialog(
-            session.workbook, session.progress, chapter_ids, include_drafts, again=again, focus_path=focus_path
+            session.workbook,
+            session.progress,
+            chapter_ids,
+            include_drafts,
+            again=again,
+            focus_path=focus_path,
+            profile=session.profile,
         )
         self._print_screen = dialog
         self.push_screen(dialog, self._print_chosen)

@@ -99,11 +99,8 @@ class PrintDialog(ModalScreen[PrintJob | None]):
 
     @property
     def profile(self) -> str:
-        """Whose answers: given by the opener, else the open session's profile."""
-        if self._profile is not None:
-            return self._profile
-        session = getattr(self.app, "session", None)
-        return getattr(session, "profile", DEFAULT_PROFILE)
+        """Whose answers: the profile the opener names (the default one when it names none)."""
+        return self._profile if self._profile is not None else DEFAULT_PROFILE
 
     def compose(self) -> ComposeResult:
         workbook, progress, again = self.workbook, self.progress, self.again
