@@ -238,6 +238,11 @@ async def test_scale_by_arrows_digits_mouse_and_delete() -> None:
         await pilot.press("7")
         await settle(pilot)
         assert app.changes[-1] == (7, True)
+        await pilot.press("0")  # the keys list promises it: on a 1-to-10 scale, 0 picks 10
+        await settle(pilot)
+        assert app.changes[-1] == (10, True) and _selected(points) == [10]
+        await pilot.press("7")
+        await settle(pilot)
         await pilot.click(points.query(ScalePoint)[9])
         await settle(pilot)
         assert app.changes[-1] == (10, True) and _selected(points) == [10]

@@ -118,6 +118,8 @@ class ScalePoints(Horizontal, can_focus=True):
     def on_key(self, event: Key) -> None:
         if event.character and event.character.isdigit():
             number = int(event.character)
+            if number == 0 and not self.low <= 0 <= self.high:
+                number = 10  # one key per point on a 1-to-10 scale, as on a phone's keypad
             if self.low <= number <= self.high:
                 event.stop()
                 self.value = number
