@@ -92,7 +92,9 @@ async def test_the_cursor_in_a_growing_long_answer_stays_on_the_screen(tmp_path)
         await pilot.press("tab")
         for number in range(20):
             # Long lines too, which wrap: the answer grows by more lines than Enter makes.
-            await pilot.press(*f"line {number} " + "and so it went on " * (number % 3), "enter")
+            # Each line as a fast typist sends it (queued at once): a key-by-key wait took half a minute.
+            _burst(app, *f"line {number} " + "and so it went on " * (number % 3), "enter")
+            await pilot.pause()
             await pilot.pause()
             await pilot.pause()
             area = app.focused
