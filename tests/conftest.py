@@ -10,12 +10,19 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 # -- core: data folders and workbook folders ---------------------------------------------------
 
 TESTS_DIR = Path(__file__).resolve().parent
 #: A small valid workbook with two chapters and every field kind (see tests/data/mini/).
 MINI_WORKBOOK_DIR = TESTS_DIR / "data" / "mini"
+
+
+# Property tests: no time limit per example (a loaded machine is slower, never different) and the
+# same examples on every run, so the suite is deterministic; a test's own @settings adds to this.
+settings.register_profile("safeground", deadline=None, derandomize=True, print_blob=True)
+settings.load_profile("safeground")
 
 
 def pytest_configure(config: pytest.Config) -> None:
