@@ -403,7 +403,15 @@ def safeground_process(
 
     ``prepare`` is Python run first in that process, to slow a step down for a test.
     """
-    code = f"{prepare}\nimport sys\nfrom safeground.cli import main\nsys.exit(main(sys.argv[1:]))\n"
+    # Signals as a terminal would deliver them: a suite started under nohup (or as a background job)
+    # hands on an ignored SIGHUP (or SIGINT), and the export rightly goes on ignoring it.
+    reset = (
+        "import signal\n"
+        "signal.signal(signal.SIGHUP, signal.SIG_DFL)\n"
+        "signal.signal(signal.SIGTERM, signal.SIG_DFL)\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+    )
+    code = f"{reset}{prepare}\nimport sys\nfrom safeground.cli import main\nsys.exit(main(sys.argv[1:]))\n"
     return subprocess.Popen(
         [sys.executable, "-c", code, *args],
         start_new_session=True,
