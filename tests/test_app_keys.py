@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from textual.binding import Binding
 from textual.command import CommandPalette
+from textual.screen import Screen
 from textual.widgets import OptionList
 
 from app_support import make_app, open_page, settle
@@ -15,6 +17,7 @@ from safeground.screens.chapter import ChapterScreen
 from safeground.screens.home import ChapterRow, HomeScreen
 from safeground.screens.review import ReviewScreen
 from safeground.screens.support import SupportScreen
+from safeground.widgets.footer import SafeFooter
 
 
 def screen_lines(app) -> list[str]:
@@ -49,6 +52,29 @@ async def test_the_quick_exit_is_readable_in_the_footer_of_every_screen(tmp_path
         # by room (a key cut at the edge would run to the last column).
         assert footer.endswith(" "), footer
         assert "▏" not in footer, "no corner key over the others"
+
+
+class CrowdedScreen(Screen):
+    """A screen with more keys of its own than 80 columns hold."""
+
+    BINDINGS = [Binding(f"ctrl+{letter}", "app.bell", f"Something long {letter}") for letter in "abdefg"]
+
+    def compose(self):
+        yield SafeFooter()
+
+
+@pytest.mark.parametrize("width", [80, 100])
+async def test_a_screen_full_of_its_own_keys_still_shows_the_quick_exit_first(tmp_path, width):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await pilot.pause()
+        await app.push_screen(CrowdedScreen())
+        await pilot.pause()
+        footer = screen_lines(app)[-1]
+        assert footer.lstrip().startswith("f12 Quick exit  f1 Support"), footer
+        assert "Something long a" in footer, footer
+        # Whole keys only: the ones that don't fit are left out, not cut at the edge.
+        assert footer.endswith(" ") and "Something long g" not in footer, footer
 
 
 async def test_the_footer_shows_review_and_print_where_there_is_room(tmp_path):

@@ -288,3 +288,18 @@ async def test_paths_that_look_like_markup_are_shown_as_they_are(tmp_path, monke
         await pilot.press("escape")
         await pilot.pause()
     assert target.read_bytes() == b"kept"
+
+
+async def test_at_80x24_the_whole_print_dialog_is_in_sight_without_scrolling(tmp_path):
+    """Where the pages go and whose name is on them are seen before Save, not found by scrolling."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f2")
+        for _ in range(20):
+            await pilot.pause()
+            if isinstance(app.screen, PrintDialog):
+                break
+        screen = "\n".join("".join(s.text for s in strip) for strip in app.screen._compositor.render_strips())
+        for what in ("Where to", "A file", ".pdf", "Name on the pages", "can be read by anyone", "Save", "Cancel"):
+            assert what in screen, f"{what!r} is not in sight:\n{screen}"

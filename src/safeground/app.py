@@ -79,6 +79,8 @@ FOOTER_KEYS = [
     ("ctrl+q", "quit", "Quit", True),
     ("ctrl+p", "command_palette", "Commands", True),
 ]
+#: The first this many of FOOTER_KEYS are in every footer, whatever else the screen has.
+ALWAYS_SHOWN = 2
 #: How often pending changes are handed to the writer: typing is never more than this from disk.
 AUTOSAVE_INTERVAL = 0.5
 #: How often a failed save is tried again.
@@ -411,13 +413,22 @@ class SafeGroundApp(App[str], inherit_bindings=False):
     def _footer_keys(self) -> set[str]:
         """The actions of FOOTER_KEYS the footer on top has room for, after the screen's own keys,
         in their order of importance: the quick exit first, so it is never the one cut off."""
-        room = self.size.width - 1
         screen = self.screen
-        shown: set[str] = set()
+        # The quick exit and support are always there, first (see widgets/footer.py); then the
+        # screen's own keys; then the rest of ours while they fit.
+        shown = {action for _key, action, _label, _first in FOOTER_KEYS[:ALWAYS_SHOWN]}
+        room = (
+            self.size.width
+            - 1
+            - sum(
+                len(self.get_key_display(Binding(key, action))) + len(label) + 3
+                for key, action, label, _first in FOOTER_KEYS[:ALWAYS_SHOWN]
+            )
+        )
         for namespace, bindings in screen._modal_binding_chain:
             if namespace is not self:
                 room -= sum(self._footer_width(b) for _key, b in bindings if b.show)
-        for key, action, label, _first in FOOTER_KEYS:
+        for key, action, label, _first in FOOTER_KEYS[ALWAYS_SHOWN:]:
             if action == "review" and screen is self._review:
                 continue  # already there
             width = len(self.get_key_display(Binding(key, action))) + len(label) + 3

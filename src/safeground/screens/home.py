@@ -18,10 +18,11 @@ from textual.content import Content
 from textual.reactive import reactive, var
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Header, Label, ListItem, ListView, Static
+from textual.widgets import Button, Header, Label, ListItem, ListView, Static
 
 from safeground.messages import ContinueWanted, OpenPage
 from safeground.untrusted import shown
+from safeground.widgets.footer import SafeFooter
 from safeground.widgets.plain import plain
 
 if TYPE_CHECKING:
@@ -172,7 +173,7 @@ class HomeScreen(Screen):
                 Content("F1 support · Ctrl+R review · F2 print or save · Esc Esc or F12 quick exit · Ctrl+P commands"),
                 id="home-keys",
             )
-        yield Footer()
+        yield SafeFooter()
 
     def on_mount(self) -> None:
         self.query_one("#continue", Button).focus()

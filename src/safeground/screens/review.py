@@ -13,10 +13,11 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from safeground.messages import PrintWanted
 from safeground.untrusted import for_terminal
+from safeground.widgets.footer import SafeFooter
 from safeground.widgets.plain import plain_lines
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ class ReviewScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield VerticalScroll(id="review")
-        yield Footer()
+        yield SafeFooter()
 
     async def on_mount(self) -> None:
         if self.chapter_ids and len(self.chapter_ids) == 1:
