@@ -122,13 +122,15 @@ class PrintDialog(ModalScreen[PrintJob | None]):
             yield Label("Print or save pages", classes="dialog-title")
             with VerticalScroll(id="print-body"):
                 yield Label("Chapters", classes="print-label")
-                yield SelectionList[str](*rows, id="print-chapters")
-                yield Checkbox("Include unfinished pages (marked as drafts)", self.include_drafts, id="print-drafts")
+                yield SelectionList[str](*rows, id="print-chapters", compact=True)
+                yield Checkbox(
+                    "Include unfinished pages (marked as drafts)", self.include_drafts, id="print-drafts", compact=True
+                )
                 if self.private_count:
                     private = again.include_private if again else False
-                    yield Checkbox(private_label(self.private_count), private, id="print-private")
+                    yield Checkbox(private_label(self.private_count), private, id="print-private", compact=True)
                 yield Label("Where to", classes="print-label")
-                with RadioSet(id="print-destination"):
+                with RadioSet(id="print-destination", compact=True):
                     yield RadioButton("A printer", to_printer, id="to-printer")
                     yield RadioButton("A file", not to_printer, id="to-file")
                 yield Select[str]([], prompt="Looking for printers…", id="print-printer", compact=True, disabled=True)
