@@ -251,3 +251,13 @@ def test_the_readme_links_to_both_guides():
     readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
     assert "docs/authoring.md" in readme
     assert "docs/progress-format.md" in readme
+
+
+def test_the_keys_guide_lists_every_key_the_support_screen_lists():
+    from safeground.screens.support import KEYS
+
+    guide = (DOCS / "keys.md").read_text(encoding="utf-8")
+    for title, rows in KEYS:
+        assert f"## {title}" in guide
+        for keys, what in rows:
+            assert f"| {keys} | {what} |" in guide, f"docs/keys.md is missing: {keys}"
