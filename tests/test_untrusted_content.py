@@ -135,7 +135,10 @@ async def test_the_welcome_note_draws_a_hostile_data_folder_as_stand_ins(tmp_pat
     app = make_app(data_dir, workbook_dir=KINDS_WORKBOOK, welcomed=False)
     async with app.run_test(size=SIZE) as pilot:
         await _wait_for(pilot, lambda: "Welcome to Safe Ground" in drawn(app), "welcome")
-        assert "␛]52;c;aGVsbG8=␇ ␛[2J \ufffd31m ␇/default/kinds.toml" in assert_no_controls(app, "welcome")
+        shown = assert_no_controls(app, "welcome")
+        # Word by word: where the path wraps depends on how long the temporary folder's name is.
+        for word in ("␛]52;c;aGVsbG8=␇", "␛[2J", "\ufffd31m", "␇/default/kinds.toml"):
+            assert word in shown, word
 
 
 # -- markup-like text is text ----------------------------------------------------------------------
