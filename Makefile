@@ -19,8 +19,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/safeground $(ARGS)
 
+# Two test processes (pytest-xdist), each taking whole files: a file's tests run in order in one
+# process, as they would alone. PYTEST_ARGS="-n 0 tests/test_app.py" runs one file in this process.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile $(PYTEST_ARGS)
 
 # ruff (format and rules, configured in pyproject.toml) and mypy over src/ and tests/. CI runs it
 # before the tests. `make format` applies ruff's formatting and safe fixes.
