@@ -21,6 +21,8 @@ from safeground.cli import build_parser
 from safeground.cli_support import CommandError
 from safeground.loader import load_workbook
 from safeground.plain import run_plain
+from safeground.plain.conversation import SUPPORT_LEAD
+from safeground.plain.printing import Printer
 from safeground.progress import Position, Progress
 from safeground.storage import ProgressStore
 
@@ -183,7 +185,7 @@ def test_support_at_any_prompt_and_after_a_screening_answer(tmp_path):
     assert support.index("If you are in danger right now") < support.index(hotline) < support.index("Is there violence")
     # 'help' showed it once; the screening answer 'Unsafe' once more, and only once for that question.
     assert said.count(hotline) == 2
-    assert said.count("Thank you for telling us.") == 1
+    assert said.count(SUPPORT_LEAD) == 1
     assert mini_answers(tmp_path)["first"]["picks"]["mood"] == "unsafe"
 
 
@@ -233,6 +235,25 @@ def test_a_profile_open_elsewhere_is_left_alone(tmp_path):
 def test_an_unknown_chapter_names_the_chapters(tmp_path):
     with pytest.raises(CommandError, match="no chapter 'third'; its chapters are: first, second"):
         converse(tmp_path, "", "--chapter", "third")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_at_a_terminal_lines_wrap_between_words(monkeypatch):
+    """A word the terminal breaks at its edge reaches a braille display as two; a pipe gets whole lines."""
+    monkeypatch.setenv("COLUMNS", "30")
+    text = "- Take a break when it gets too hot. At least 20 minutes, and come back within a day."
+    terminal, pipe = _Terminal(), io.StringIO()
+    Printer(terminal).prose(text)
+    Printer(pipe).prose(text)
+    lines = terminal.getvalue().rstrip("\n").split("\n")
+    assert len(lines) > 2 and all(len(line) < 30 for line in lines)
+    assert all(line.startswith("  ") for line in lines[1:]), "an item's lines start under its text"
+    assert " ".join(line.strip() for line in lines) == text
+    assert pipe.getvalue() == text + "\n\n"
 
 
 # -- through a real pipe -------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from safeground.session import Session
 #: How a step ended: go on, go back, or leave (a number is a step to go to).
 NEXT, BACK, QUIT = "next", "back", "quit"
 
-SUPPORT_LEAD = "Thank you for telling us. You deserve to feel safe, and you don't have to face this alone."
+SUPPORT_LEAD = "Thank you for answering. You deserve to feel safe, and you don't have to face this alone."
 
 
 class Conversation:
@@ -153,8 +153,8 @@ class Conversation:
         field = step.field
         if again or self._shown_field != step.address:
             number = step.page.fields.index(field) + 1
-            if not again:
-                self.say.line()
+            if not again and self._shown_field is not None:
+                self.say.line()  # between questions; the page's text already ends with one
             notes = ("" if field.required else " (optional)") + (" (private)" if field.private else "")
             self.say.line(f"Question {number} of {len(step.page.fields)}: {field.prompt}{notes}")
             if field.help and not again:

@@ -27,7 +27,7 @@ class LineReader:
         self.out.write(prompt)
         self.out.flush()
         raw = self.source.readline()
-        if not self._echoes:
+        if not self._echoes or raw == "":  # Ctrl+D at a terminal leaves the cursor after the prompt
             self.out.write("\n")
         if raw == "":
             return None
