@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from app_support import answers, make_app, open_page, settle
-from safeground.cli import build_parser
+from safeground.cli import build_parser, main
 from safeground.cli_support import CommandError
 from safeground.loader import load_workbook
 from safeground.plain import run_plain
@@ -235,6 +235,39 @@ def test_a_profile_open_elsewhere_is_left_alone(tmp_path):
 def test_an_unknown_chapter_names_the_chapters(tmp_path):
     with pytest.raises(CommandError, match="no chapter 'third'; its chapters are: first, second"):
         converse(tmp_path, "", "--chapter", "third")
+
+
+def test_an_unreadable_progress_file_is_left_as_it_is(tmp_path):
+    path = tmp_path / "default" / "mini.toml"
+    path.parent.mkdir(parents=True)
+    path.write_text("answers = [not toml", encoding="utf-8")
+    with pytest.raises(CommandError, match="(?s)Nothing was changed.*start-fresh"):
+        converse(tmp_path, "Sam\n")
+    assert path.read_text(encoding="utf-8") == "answers = [not toml"
+
+
+def test_a_failed_save_keeps_the_answer_and_tries_again_with_the_next(tmp_path, monkeypatch):
+    failures = iter([OSError(28, "No space left on device")])
+    write = ProgressStore.write
+
+    def full_disk_once(self, data, **kwargs):
+        error = next(failures, None)
+        if error is not None:
+            raise error
+        return write(self, data, **kwargs)
+
+    monkeypatch.setattr(ProgressStore, "write", full_disk_once)
+    code, said = converse(tmp_path, "Sam\nA story.\n.\nquit\n", "--chapter", "first")
+    assert code == 0
+    assert "could not be saved yet (No space left on device); it will be tried again." in said
+    assert mini_answers(tmp_path)["first"]["words"] == {"name": "Sam", "story": "A story."}
+
+
+def test_chapter_needs_plain(capsys):
+    with pytest.raises(SystemExit) as leaving:
+        main(["--chapter", "first"])
+    assert leaving.value.code == 2
+    assert "--chapter is for the plain mode: add --plain" in capsys.readouterr().err
 
 
 class _Terminal(io.StringIO):

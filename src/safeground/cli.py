@@ -110,9 +110,13 @@ def _reader_gone() -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    plain = args.command is None and (args.plain or os.environ.get("SAFEGROUND_PLAIN", "") not in ("", "0"))
+    if args.chapter and not plain:
+        parser.error("--chapter is for the plain mode: add --plain")
     try:
-        if args.command is None and (args.plain or os.environ.get("SAFEGROUND_PLAIN", "") not in ("", "0")):
+        if plain:
             from safeground.plain import run_plain  # no Textual: starts as fast as status
 
             _tolerate_narrow_output()
