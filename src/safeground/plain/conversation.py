@@ -83,20 +83,20 @@ class Conversation:
             elif self._answer(step, line):
                 return NEXT
             else:
-                continue  # the sentence saying what was wrong is printed; ask again below
+                continue  # what was wrong and how to answer are said: read the next reply
             self._show_question(step, again=True)
 
     def _answer(self, step: Step, first: str) -> bool:
         """Read the whole reply that begins with ``first`` and save it. False when it does not
         fit the question (said in one sentence, the question's instructions repeated)."""
         field = step.field
-        if first == "" or (field.kind == "long_text" and first.strip() == prompts.END_OF_TEXT):
-            return True  # kept as it is
+        if not first.strip() or (field.kind == "long_text" and first.strip() == prompts.END_OF_TEXT):
+            return True  # kept as it is (a line of spaces too: it looks empty, and is read out as nothing)
         lines = [first]
         if field.kind == "long_text":
             lines = self.reader.lines_until(first, lambda line: line.strip() == prompts.END_OF_TEXT)
         elif field.kind == "list":
-            lines = self.reader.lines_until(first, lambda line: line == "")
+            lines = self.reader.lines_until(first, lambda line: not line.strip())
         try:
             value = prompts.parse(field, lines)
         except prompts.BadInput as bad:
@@ -165,10 +165,9 @@ class Conversation:
         if step.statement is not None:
             statement = field.statements[step.statement]
             self.say.line(f"Statement {step.statement + 1} of {len(field.statements)}: {statement.label}")
-        value = self._current(step)
         for line in prompts.current(field, self._current(step, whole=True), step.statement):
             self.say.line(line)
-        self.say.line(prompts.instruction(field, answered=value is not None))
+        self.say.line(prompts.instruction(field, answered=self._current(step) is not None))
 
     def contents(self) -> int | None:
         """List the chapters and their progress; the step of the chapter chosen, or None to stay."""
