@@ -157,7 +157,7 @@ def test_current_answers_are_shown_and_kept_on_an_empty_line(tmp_path):
     ]:
         assert words in said
     assert mini_answers(tmp_path)["first"]["words"] == {"name": "Sam", "story": story}
-    code, said = converse(tmp_path, "\n", "--chapter", "second")
+    code, said = converse(tmp_path, "   \n", "--chapter", "second")  # spaces look empty: kept too
     assert "Your list now:\n  - one\n  - two" in said
     assert mini_answers(tmp_path)["second"]["items"]["things"] == ["one", "two"]
 
