@@ -54,6 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     _global_options(parser, suppress=False)
+    parser.add_argument(
+        "--plain", action="store_true", help="a line-by-line conversation, no full screen (also SAFEGROUND_PLAIN=1)"
+    )
+    parser.add_argument("--chapter", metavar="ID", help="with --plain: start at this chapter")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, summary: str) -> argparse.ArgumentParser:
@@ -106,8 +110,17 @@ def _reader_gone() -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    plain = args.command is None and (args.plain or os.environ.get("SAFEGROUND_PLAIN", "") not in ("", "0"))
+    if args.chapter and not plain:
+        parser.error("--chapter is for the plain mode: add --plain")
     try:
+        if plain:
+            from safeground.plain import run_plain  # no Textual: starts as fast as status
+
+            _tolerate_narrow_output()
+            return run_plain(args)
         if args.command is None:
             return _run_app(args)
         _tolerate_narrow_output()
