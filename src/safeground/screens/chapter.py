@@ -22,11 +22,12 @@ from textual.events import DescendantFocus
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Header, Label, Markdown, ProgressBar, Static
+from textual.widgets import Button, Header, Label, Markdown, ProgressBar, Static
 
 from safeground.messages import AnswerChanged, GoHome, OpenPage, SupportWanted
 from safeground.untrusted import for_terminal
 from safeground.widgets.base import FieldWidget
+from safeground.widgets.footer import SteadyFooter
 from safeground.widgets.plain import plain
 from safeground.widgets.registry import widget_for
 
@@ -114,7 +115,7 @@ class ChapterScreen(Screen):
             yield Label("", id="page-where")
             yield ProgressBar(total=len(self.chapter.pages), show_eta=False, show_percentage=False, id="chapter-bar")
             yield Button("Next →", id="next", compact=True, variant="primary")
-        yield Footer()
+        yield SteadyFooter()
 
     async def on_mount(self) -> None:
         self.title = for_terminal(self.chapter.title)
