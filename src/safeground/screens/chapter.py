@@ -27,6 +27,7 @@ from textual.widgets import Button, Header, Label, Markdown, ProgressBar, Static
 from safeground.messages import AnswerChanged, GoHome, OpenPage, SupportWanted
 from safeground.untrusted import for_terminal
 from safeground.widgets.base import FieldWidget
+from safeground.widgets.cursor import follow_focus
 from safeground.widgets.footer import SteadyFooter
 from safeground.widgets.plain import plain
 from safeground.widgets.registry import widget_for
@@ -334,6 +335,7 @@ class ChapterScreen(Screen):
             self.post_message(SupportWanted((self.chapter.id, page_id, field.id)))
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
+        self.call_after_refresh(follow_focus, event.widget)  # the terminal's cursor on a button too
         node: DOMNode | None = event.widget
         while node is not None and not isinstance(node, FieldWidget):
             node = node.parent

@@ -9,8 +9,10 @@ button's first letter.
 
 from __future__ import annotations
 
+from textual.content import Content
 from textual.geometry import Offset
 from textual.widget import Widget
+from textual.widgets import Button
 
 #: The top-left cell of a widget's content.
 ORIGIN = Offset(0, 0)
@@ -29,11 +31,16 @@ def place_cursor(widget: Widget, offset: Offset = ORIGIN) -> None:
         widget.app.cursor_position = Offset(x, y)
 
 
-def cursor_offset_for(widget: Widget) -> Offset | None:
-    """Where a focused widget that does not place the cursor itself wants it: its first cell.
+def follow_focus(widget: Widget) -> None:
+    """The cursor on a newly focused widget that does not place it itself (a button, a Select):
+    at the start of its content, where its label begins.
 
-    Text entries (they have ``cursor_screen_offset``) and the controls in this package place it
-    themselves; None for those."""
+    Text entries (they have ``cursor_screen_offset``) and the controls in this package (they
+    have ``place_cursor``) place it themselves, on the letter or the option they are on."""
     if hasattr(widget, "cursor_screen_offset") or hasattr(widget, "place_cursor"):
-        return None
-    return Offset(0, 0)
+        return
+    if isinstance(widget, Button):  # its label is centred: the cursor on its first letter
+        label = Content(str(widget.label)) if not isinstance(widget.label, Content) else widget.label
+        place_cursor(widget, Offset(max(0, (widget.content_region.width - label.cell_length) // 2), 0))
+        return
+    place_cursor(widget)
