@@ -34,17 +34,17 @@ class ChecklistBox(SelectionList[str]):
         selection = self.get_option_at_index(index)
         checked = selection.value in self._selected
         here = self.highlighted == index
-        style = "selection-list--button" + ("-selected" if checked else "") + ("-highlighted" if here else "")
         underlying = next(iter(line)).style if line.cell_length else None
         meta = Style(meta={"option": index})  # a click on the box toggles this option
-        box_style = Style.from_color(self.get_component_rich_style(style).color) + meta
         plain_style = (underlying or Style()) + meta
+        # The brackets in the text's own colour, the x in the theme's: the box reads in any theme.
+        tick = Style.from_color(self.get_component_rich_style("selection-list--button-selected").color, None)
         mark = "> " if here and self.has_focus else "  "
         return Strip(
             [
-                Segment(mark, plain_style),
-                Segment("[x]" if checked else "[ ]", (underlying or Style()) + box_style),
-                Segment(" ", plain_style),
+                Segment(mark + "[", plain_style),
+                Segment("x" if checked else " ", plain_style + tick + Style(bold=True)),
+                Segment("] ", plain_style),
                 *line,
             ]
         )

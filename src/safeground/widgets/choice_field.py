@@ -36,7 +36,10 @@ class OptionButton(RadioButton):
 
     @property
     def _button(self) -> Content:
-        return Content.styled(CHOSEN if self.value else NOT_CHOSEN, self.get_visual_style("toggle--button"))
+        # In the text's own colour, the dot in the theme's: the brackets read in any theme.
+        if not self.value:
+            return Content(NOT_CHOSEN)
+        return Content.assemble(CHOSEN[0], (CHOSEN[1], "$success bold"), CHOSEN[2])
 
     @property
     def _has_cursor(self) -> bool:

@@ -39,6 +39,10 @@ def follow_focus(widget: Widget) -> None:
     have ``place_cursor``) place it themselves, on the letter or the option they are on."""
     if hasattr(widget, "cursor_screen_offset") or hasattr(widget, "place_cursor"):
         return
+    row = getattr(widget, "highlighted_child", None)  # a list: the row it is on may know better
+    if row is not None and hasattr(row, "place_cursor"):
+        row.place_cursor()
+        return
     if isinstance(widget, Button):  # its label is centred: the cursor on its first letter
         label = Content(str(widget.label)) if not isinstance(widget.label, Content) else widget.label
         place_cursor(widget, Offset(max(0, (widget.content_region.width - label.cell_length) // 2), 0))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 from textual.content import Content
-from textual.events import Click, Focus, Key, Resize
+from textual.events import Blur, Click, Focus, Key, Resize
 from textual.geometry import Offset, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -25,6 +25,8 @@ from safeground.widgets.cursor import place_cursor
 
 #: Cells per point: the number, a bracket either side when chosen, centred.
 POINT_WIDTH = 4
+#: Before the row while it has the focus (focus that shows without colour); as wide as its absence.
+FOCUS_MARK = "> "
 
 
 def point_cell(number: int, chosen: bool, width: int = POINT_WIDTH) -> str:
@@ -45,7 +47,6 @@ class ScalePoints(Widget, can_focus=True):
         &:focus {
             background: $boost;
             color: $text;
-            text-style: underline;
         }
     }
     ScalePoints > .scale-points--chosen {
@@ -103,8 +104,9 @@ class ScalePoints(Widget, can_focus=True):
         return (self.high - self.low + 1) * self.point_width
 
     def points_start(self) -> int:
-        """Where the first point begins in the widget's content (a statement row puts text first)."""
-        return 0
+        """Where the first point begins in the widget's content: after the focus marker (a
+        statement row puts its statement first)."""
+        return len(FOCUS_MARK)
 
     def render_points(self) -> Content:
         chosen_style = self.get_visual_style("scale-points--chosen")
@@ -115,10 +117,10 @@ class ScalePoints(Widget, can_focus=True):
         return Content("").join(parts)
 
     def render(self) -> Content:
-        return self.render_points()
+        return Content(FOCUS_MARK if self.has_focus else " " * len(FOCUS_MARK)) + self.render_points()
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
-        return self.points_width
+        return len(FOCUS_MARK) + self.points_width
 
     def point_offset(self, number: int) -> Offset:
         """Where ``number``'s digit is, in the widget's content: for a click, and for the cursor."""
@@ -138,7 +140,11 @@ class ScalePoints(Widget, can_focus=True):
         place_cursor(self, self.point_offset(self.low if self.value is None else self.value))
 
     def on_focus(self, event: Focus) -> None:
+        self.refresh()  # the marker
         self.call_after_refresh(self.place_cursor)
+
+    def on_blur(self, event: Blur) -> None:
+        self.refresh()
 
     def on_resize(self, event: Resize) -> None:
         self.call_after_refresh(self.place_cursor)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.events import Blur, Focus
 from textual.geometry import Offset, Size
 from textual.widgets import Static
 
@@ -75,13 +74,6 @@ class StatementRating(ScalePoints):
 
     def point_offset(self, number: int) -> Offset:
         return super().point_offset(number) + (0, self._points_line())
-
-    def on_focus(self, event: Focus) -> None:
-        super().on_focus(event)
-        self.refresh()  # the marker
-
-    def on_blur(self, event: Blur) -> None:
-        self.refresh()
 
     def _points_line(self) -> int:
         """The line the points are on: the first, or the one after the statement."""
