@@ -27,8 +27,11 @@ def place_cursor(widget: Widget, offset: Offset = ORIGIN) -> None:
         return
     region = widget.content_region
     x, y = region.x + offset.x, region.y + offset.y
-    if widget.screen.region.contains(x, y):
+    if widget.screen.region.contains(x, y) and widget.app.cursor_position != (x, y):
         widget.app.cursor_position = Offset(x, y)
+        # The terminal's cursor moves when a frame is drawn: one must come, even when nothing
+        # else changed (a page scrolled under a focused row left it lines away).
+        widget.refresh()
 
 
 def follow_focus(widget: Widget) -> None:
@@ -48,3 +51,17 @@ def follow_focus(widget: Widget) -> None:
         place_cursor(widget, Offset(max(0, (widget.content_region.width - label.cell_length) // 2), 0))
         return
     place_cursor(widget)
+
+
+def cursor_back_on(widget: Widget | None) -> None:
+    """Put the cursor back on ``widget`` (the focused one) after the page under it scrolled: each
+    control placed it where the control was then, and a scroll moves the control, not the cursor."""
+    if widget is None or not widget.is_attached:
+        return
+    if hasattr(widget, "place_cursor"):
+        widget.place_cursor()
+    elif hasattr(widget, "cursor_screen_offset"):
+        if widget.screen.region.contains_point(widget.cursor_screen_offset):
+            widget.app.cursor_position = widget.cursor_screen_offset
+    else:
+        follow_focus(widget)
