@@ -204,6 +204,25 @@ async def test_checklist_by_keyboard_and_mouse_keeps_the_workbook_order() -> Non
         assert app.changes[-1] == (["shoulders", "warm"], True)
 
 
+async def test_checklist_boxes_stay_beside_their_options_when_an_option_wraps() -> None:
+    """Each box on its option's first line, [x] where ticked, [ ] where not; a long option's
+    second line has no box of its own, and the next option's box is beside that option."""
+    long = "My shoulders dropped, my jaw let go and my breathing slowed, all in a moment, " * 2
+    field = Field(id="body", kind="checklist", prompt="?", options=(Option("long", long), *CHECKLIST.options[1:]))
+    app = Host(field, ["stomach"])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = shown(app).splitlines()
+        boxes = [line for line in screen if "[x]" in line or "[ ]" in line]
+        # (focus marker before the box, what is in the box) for each box on the screen
+        assert [("> [" in box, box[box.index("[") + 1]) for box in boxes] == [(True, " "), (False, "x"), (False, " ")]
+        assert "Stomach relaxed" in boxes[1] and "Warm" in boxes[2]
+        await pilot.press("down")
+        await settle(pilot)
+        x, y = app.cursor_position
+        assert "Stomach relaxed" in screen[y] and screen[y][x - 1 : x + 2] == "[x]"
+
+
 async def test_checklist_shows_its_saved_ticks() -> None:
     app = Host(CHECKLIST, ["warm"])
     async with app.run_test(size=SIZE) as pilot:

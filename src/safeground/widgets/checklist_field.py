@@ -1,4 +1,4 @@
-"""``checklist``: any of the options, as a selection list (Space toggles).
+"""``checklist``: any of the options, as a selection list (Space toggles), long options wrapped.
 
 Checked boxes are ``[x]`` and unchecked ``[ ]``, and the option the cursor is on has a ``>``
 before it while the list has the focus: Textual draws ``▐X▌`` for every option, checked or not,
@@ -21,16 +21,29 @@ from safeground.widgets.plain import plain
 
 
 class ChecklistBox(SelectionList[str]):
-    """A selection list whose boxes read checked or not, and whose cursor shows without colour."""
+    """A selection list whose boxes read checked or not, and whose cursor shows without colour.
+
+    A long option wraps onto more lines, read whole (Textual's list cuts it short with "…": its
+    boxes are drawn a line per option, and would land beside the wrong options)."""
+
+    DEFAULT_CSS = """
+    ChecklistBox {
+        text-wrap: wrap;
+        text-overflow: fold;
+    }
+    """
 
     def _get_left_gutter_width(self) -> int:
         return len("> [x] ")
 
     def render_line(self, y: int) -> Strip:
         line = OptionList.render_line(self, y)  # the option's text, without Textual's box
-        index = self.scroll_offset.y + y
-        if index >= self.option_count:
+        lines = self._lines  # (option, line of it) for each line: a long option wraps
+        if self.scroll_offset.y + y >= len(lines):
             return line
+        index, line_of_option = lines[self.scroll_offset.y + y]
+        if line_of_option:  # the box goes on an option's first line only
+            return Strip([Segment(" " * self._get_left_gutter_width()), *line])
         selection = self.get_option_at_index(index)
         checked = selection.value in self._selected
         here = self.highlighted == index
@@ -64,7 +77,9 @@ class ChecklistBox(SelectionList[str]):
         """The cursor inside the box of the option it is on."""
         if self.highlighted is None:
             return
-        place_cursor(self, Offset(3, self.highlighted - self.scroll_offset.y))
+        line = self._index_to_line.get(self.highlighted)
+        if line is not None:
+            place_cursor(self, Offset(3, line - self.scroll_offset.y))
 
 
 class ChecklistField(FieldWidget):
