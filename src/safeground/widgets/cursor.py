@@ -54,8 +54,9 @@ def follow_focus(widget: Widget) -> None:
 
 
 def cursor_back_on(widget: Widget | None) -> None:
-    """Put the cursor back on ``widget`` (the focused one) after the page under it scrolled: each
-    control placed it where the control was then, and a scroll moves the control, not the cursor."""
+    """Put the cursor back on ``widget`` (the focused one) after the screen was laid out again (a
+    scroll, a resize, a hint that appeared): each control placed it where the control was then,
+    and moving the control does not move the cursor."""
     if widget is None or not widget.is_attached:
         return
     if hasattr(widget, "place_cursor"):
