@@ -119,8 +119,8 @@ async def test_scale_by_arrow_keys_digits_and_mouse(tmp_path):
         await pilot.press("7")
         await settle(pilot, app)
         assert answers(tmp_path, "kinds")["kinds"]["scale"]["closeness"] == 7
-        points = list(app.screen.query(".scale-point"))
-        await pilot.click(points[9])
+        points = app.screen.query_one(ScalePoints)
+        await pilot.click(points, offset=points.point_offset(10))
         await settle(pilot, app)
         assert answers(tmp_path, "kinds")["kinds"]["scale"]["closeness"] == 10
         await pilot.press("delete")
@@ -135,7 +135,7 @@ async def test_statements_rated_row_by_row(tmp_path):
         await pilot.press("4", "tab")
         rows = list(app.screen.query(ScalePoints))
         assert app.focused is rows[1]
-        await pilot.click(rows[1].query(".scale-point")[1])
+        await pilot.click(rows[1], offset=rows[1].point_offset(2))
         await settle(pilot, app)
         assert isinstance(app.screen, ChapterScreen)
         assert app.screen.query_one("#page").has_class("-complete")

@@ -168,3 +168,25 @@ async def test_a_fields_own_keys_typed_before_a_tab_act_on_that_field(tmp_path):
         _burst(app, "right", "right", "right", "tab", "right")
         await _quiet(pilot, app)
     assert answers(tmp_path, "kinds")["kinds"]["statements"]["tenets"] == {"one-topic": 3, "no-yelling": 1}
+
+
+async def test_the_terminal_cursor_follows_a_focused_row_the_page_scrolled_to(tmp_path):
+    """With animations on, as a person runs the app: the page turns, then scrolls to the first
+    statement row over a few frames; the cursor ends on that row's first point, not where the row
+    was before the scroll."""
+    from safeground.app import SafeGroundApp
+    from safeground.loader import load_workbook
+    from safeground.storage import ProgressStore
+    from safeground.widgets.statements_field import StatementRating
+
+    make_app(tmp_path)  # marks the welcome note as seen
+    workbook = load_workbook()
+    app = SafeGroundApp(workbook, ProgressStore(tmp_path, "default", workbook.id), animate=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_page(pilot, app, "what-safety-is", "what-helps")
+        await pilot.press("ctrl+n")
+        await pilot.wait_for_scheduled_animations()
+        await settle(pilot, app)
+        row = app.focused
+        assert isinstance(row, StatementRating) and row.region.y < SIZE[1] - 2, "the page scrolled to the row"
+        assert app.cursor_position == row.content_region.offset + row.point_offset(row.low)

@@ -24,7 +24,15 @@ SNAPSHOT_DATA = Path("/tmp/safeground-snapshot-data")
 
 
 @pytest.fixture
-def data_dir():
+def data_dir(tmp_path):
+    """A folder of this test's own. Only the first-run note shows the folder's path; the other
+    screens share no folder with runs in other checkouts (one of those holding the profile's
+    lock put "Not saved yet: already open" on the screenshots)."""
+    return tmp_path
+
+
+@pytest.fixture
+def fixed_data_dir():
     shutil.rmtree(SNAPSHOT_DATA, ignore_errors=True)
     SNAPSHOT_DATA.mkdir(parents=True)
     yield SNAPSHOT_DATA
@@ -109,8 +117,8 @@ def test_support(snap_compare, data_dir, size):
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_first_run(snap_compare, data_dir, size):
-    assert snap_compare(make_app(data_dir, welcomed=False), terminal_size=size, run_before=settled())
+def test_first_run(snap_compare, fixed_data_dir, size):
+    assert snap_compare(make_app(fixed_data_dir, welcomed=False), terminal_size=size, run_before=settled())
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -136,3 +144,65 @@ def test_print_dialog(snap_compare, data_dir, size, monkeypatch):
         pilot.app.screen.query_one("#print-path").value = "~/safe-ground-pages.pdf"
 
     assert snap_compare(app, terminal_size=size, run_before=settled(open_dialog))
+
+
+# -- without colour ------------------------------------------------------------------------------
+
+
+def without_colour(app, monkeypatch):
+    """``app`` as a terminal with NO_COLOR shows it.
+
+    NO_COLOR is set before the app is made (Textual reads it then); Textual strips the colours
+    in its output filter, which its SVG export does not go through, so the export here is taken
+    the same way with the colours stripped by Rich: bold, underline and reverse stay, as they do
+    on the terminal."""
+    import io
+
+    from rich.console import Console
+
+    def export_screenshot(*, title: str | None = None, simplify: bool = False) -> str:
+        width, height = app.size
+        console = Console(
+            width=width,
+            height=height,
+            file=io.StringIO(),
+            force_terminal=True,
+            color_system="truecolor",
+            record=True,
+            legacy_windows=False,
+            safe_box=False,
+            no_color=True,
+        )
+        update = app.screen._compositor.render_update(
+            full=True, screen_stack=app._background_screens, simplify=simplify
+        )
+        console.print(update)
+        return console.export_svg(title=title or app.title)
+
+    app.export_screenshot = export_screenshot
+    return app
+
+
+@pytest.mark.parametrize("page", ["text", "long-text", "choice", "checklist", "scale", "statements", "list"])
+def test_page_of_each_kind_without_colour(snap_compare, data_dir, page, monkeypatch):
+    """What is chosen, and where the focus is, read in glyphs: (•), [x], [7], '> '."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    prefill(data_dir, KINDS_WORKBOOK, KIND_ANSWERS)
+    app = without_colour(make_app(data_dir, workbook_dir=KINDS_WORKBOOK), monkeypatch)
+
+    async def open_the_page(pilot):
+        await open_page(pilot, pilot.app, "kinds", page)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=settled(open_the_page))
+
+
+def test_home_half_done_without_colour(snap_compare, data_dir, monkeypatch):
+    """Begun and untouched chapters differ by their counts and by the bars' shapes."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    prefill(data_dir, None, HALF_DONE)
+    app = without_colour(make_app(data_dir), monkeypatch)
+
+    async def into_the_list(pilot):
+        await pilot.press("tab")
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=settled(into_the_list))

@@ -24,7 +24,7 @@ from safeground.kinds import KINDS
 from safeground.widgets.base import FieldWidget
 from safeground.widgets.list_field import ListItem
 from safeground.widgets.registry import FIELD_WIDGETS, _widget_class, widget_for
-from safeground.widgets.scale_points import ScalePoint, ScalePoints
+from safeground.widgets.scale_points import ScalePoints
 
 SIZE = (80, 24)
 
@@ -204,6 +204,25 @@ async def test_checklist_by_keyboard_and_mouse_keeps_the_workbook_order() -> Non
         assert app.changes[-1] == (["shoulders", "warm"], True)
 
 
+async def test_checklist_boxes_stay_beside_their_options_when_an_option_wraps() -> None:
+    """Each box on its option's first line, [x] where ticked, [ ] where not; a long option's
+    second line has no box of its own, and the next option's box is beside that option."""
+    long = "My shoulders dropped, my jaw let go and my breathing slowed, all in a moment, " * 2
+    field = Field(id="body", kind="checklist", prompt="?", options=(Option("long", long), *CHECKLIST.options[1:]))
+    app = Host(field, ["stomach"])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = shown(app).splitlines()
+        boxes = [line for line in screen if "[x]" in line or "[ ]" in line]
+        # (focus marker before the box, what is in the box) for each box on the screen
+        assert [("> [" in box, box[box.index("[") + 1]) for box in boxes] == [(True, " "), (False, "x"), (False, " ")]
+        assert "Stomach relaxed" in boxes[1] and "Warm" in boxes[2]
+        await pilot.press("down")
+        await settle(pilot)
+        x, y = app.cursor_position
+        assert "Stomach relaxed" in screen[y] and screen[y][x - 1 : x + 2] == "[x]"
+
+
 async def test_checklist_shows_its_saved_ticks() -> None:
     app = Host(CHECKLIST, ["warm"])
     async with app.run_test(size=SIZE) as pilot:
@@ -219,7 +238,13 @@ SCALE = Field(id="close", kind="scale", prompt="How close?", min=1, max=10, min_
 
 
 def _selected(points: ScalePoints) -> list[int]:
-    return [point.number for point in points.query(ScalePoint) if point.has_class("-selected")]
+    """The points drawn as chosen (in brackets) in the row as it is rendered."""
+    drawn = str(points.render_points())
+    return [number for number in range(points.low, points.high + 1) if f"[{number}]" in drawn]
+
+
+async def click_point(pilot: Pilot[None], points: ScalePoints, number: int) -> None:
+    await pilot.click(points, offset=points.point_offset(number))
 
 
 async def test_scale_by_arrows_digits_mouse_and_delete() -> None:
@@ -243,7 +268,7 @@ async def test_scale_by_arrows_digits_mouse_and_delete() -> None:
         assert app.changes[-1] == (10, True) and _selected(points) == [10]
         await pilot.press("7")
         await settle(pilot)
-        await pilot.click(points.query(ScalePoint)[9])
+        await click_point(pilot, points, 10)
         await settle(pilot)
         assert app.changes[-1] == (10, True) and _selected(points) == [10]
         await pilot.press("home")
@@ -292,7 +317,7 @@ async def test_statements_rated_row_by_row_report_ratings_by_statement_id() -> N
         rows = list(app.query(ScalePoints))
         assert app.focused is rows[1]
         assert app.changes == [({"one-topic": 4}, True)]
-        await pilot.click(rows[1].query(ScalePoint)[1])
+        await click_point(pilot, rows[1], 2)
         await settle(pilot)
         assert app.widget.value == {"one-topic": 4, "no-yelling": 2}
         assert app.changes[-1] == ({"one-topic": 4, "no-yelling": 2}, True)

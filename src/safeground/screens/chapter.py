@@ -27,6 +27,7 @@ from textual.widgets import Button, Header, Label, Markdown, ProgressBar, Static
 from safeground.messages import AnswerChanged, GoHome, OpenPage, SupportWanted
 from safeground.untrusted import for_terminal
 from safeground.widgets.base import FieldWidget
+from safeground.widgets.cursor import cursor_back_on, follow_focus
 from safeground.widgets.footer import SafeFooter
 from safeground.widgets.plain import plain
 from safeground.widgets.registry import widget_for
@@ -119,6 +120,9 @@ class ChapterScreen(Screen):
 
     async def on_mount(self) -> None:
         self.title = for_terminal(self.chapter.title)
+        # The terminal's cursor stays on the focused control when the page scrolls or is laid
+        # out again under it: each control placed it where the control was at the time.
+        self.screen_layout_refresh_signal.subscribe(self, self._laid_out, immediate=True)
         await self.show_page(self.page_index, self.focus_field)
 
     async def show_page(self, index: int, field_id: str | None = None) -> None:
@@ -165,6 +169,9 @@ class ChapterScreen(Screen):
         self.post_message(AnswerChanged(settled=True))
         self._builds += 1
         self.call_after_refresh(self._focus_field, target, self._builds)
+
+    def _laid_out(self, screen: Screen) -> None:
+        cursor_back_on(self.focused)
 
     def _focus_field(self, field_id: str, build: int) -> None:
         if build != self._builds:
@@ -334,6 +341,7 @@ class ChapterScreen(Screen):
             self.post_message(SupportWanted((self.chapter.id, page_id, field.id)))
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
+        self.call_after_refresh(follow_focus, event.widget)  # the terminal's cursor on a button too
         node: DOMNode | None = event.widget
         while node is not None and not isinstance(node, FieldWidget):
             node = node.parent

@@ -22,6 +22,7 @@ from textual.widgets import Button, Header, Label, ListItem, ListView, Static
 
 from safeground.messages import ContinueWanted, OpenPage
 from safeground.untrusted import shown
+from safeground.widgets.cursor import follow_focus, place_cursor
 from safeground.widgets.footer import SafeFooter
 from safeground.widgets.plain import plain
 
@@ -55,10 +56,23 @@ def first_line(text: str) -> str:
 MUTED = "dim"
 
 
+#: The bar's cells: done and to do differ in shape, not only in colour, so 0% and 17% look
+#: different with NO_COLOR, on a monochrome terminal, and to someone who can't tell the colours.
+BAR_DONE = "━"
+BAR_TO_DO = "─"
+
+
 def progress_bar(done: int, total: int, width: int) -> Content:
-    """A bar of ``width`` cells drawn as text in theme colours: one widget instead of four."""
+    """A bar of ``width`` cells drawn as text in theme colours: one widget instead of four.
+
+    A begun chapter shows at least one cell done, however long it is: rounded down to nothing,
+    1 of 30 pages looked untouched."""
     filled = round(width * done / total) if total else width
-    return Content.styled("━" * filled, "$primary") + Content.styled("━" * (width - filled), "$panel-lighten-2")
+    if done and not filled:
+        filled = 1
+    return Content.styled(BAR_DONE * filled, "$primary") + Content.styled(
+        BAR_TO_DO * (width - filled), "$panel-lighten-2"
+    )
 
 
 class ChapterRow(ListItem):
@@ -71,6 +85,9 @@ class ChapterRow(ListItem):
 
     BAR_WIDTH = 20
     COUNT_WIDTH = 14
+    #: Before the row the list's cursor is on, while the list has the focus: focus that reads
+    #: without colour (the highlight is a background colour only).
+    FOCUS_MARK = "> "
 
     #: Pages of the chapter complete; the row redraws itself when it changes.
     done = reactive(0)
@@ -90,8 +107,9 @@ class ChapterRow(ListItem):
         mark = "✓ " if self.done == total else ""
         count = f"{mark}{self.done}/{total} pages"
         bar_width = self.BAR_WIDTH if width >= 60 else 0
-        title_width = max(1, width - bar_width - self.COUNT_WIDTH - 4)
-        line = Content.styled(plain(self.chapter.title).truncate(title_width, ellipsis=True, pad=True).plain, "bold")
+        title_width = max(1, width - bar_width - self.COUNT_WIDTH - 4 - len(self.FOCUS_MARK))
+        line = Content(self.FOCUS_MARK if self._has_cursor else " " * len(self.FOCUS_MARK))
+        line += Content.styled(plain(self.chapter.title).truncate(title_width, ellipsis=True, pad=True).plain, "bold")
         line += Content("  ")
         if bar_width:
             line += progress_bar(self.done, total, bar_width) + Content("  ")
@@ -104,6 +122,20 @@ class ChapterRow(ListItem):
 
     def watch_done(self, done: int) -> None:
         self.set_class(done == len(self.chapter.pages), "-complete")
+
+    @property
+    def _has_cursor(self) -> bool:
+        parent = self.parent
+        return self.highlighted and isinstance(parent, Widget) and parent.has_focus
+
+    def watch_highlighted(self, value: bool) -> None:
+        super().watch_highlighted(value)
+        self.call_after_refresh(self.place_cursor)
+
+    def place_cursor(self) -> None:
+        """The terminal's cursor on the marker of the row the list is on, while it has the focus."""
+        if self._has_cursor and isinstance(self.parent, Widget):
+            place_cursor(self.parent, self.content_region.offset - self.parent.content_region.offset)
 
 
 class OverallProgress(Static):
@@ -195,6 +227,9 @@ class HomeScreen(Screen):
         )
         if self._pending:
             self.call_after_refresh(self._mount_more_rows)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        follow_focus(event.widget)  # the terminal's cursor on the continue button, too
 
     def on_screen_suspend(self) -> None:
         self._leaving = None  # the page opened: the app has the keys typed for it

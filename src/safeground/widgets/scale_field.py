@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.widgets import Label
 
 from safeground.widgets.base import FieldWidget
@@ -18,8 +17,7 @@ class ScaleField(FieldWidget):
         yield Label(
             plain(f"{field.min} = {field.min_label}   ·   {field.max} = {field.max_label}"), classes="scale-key"
         )
-        with Horizontal(classes="scale-row field--control"):
-            yield ScalePoints(field.min, field.max, value)
+        yield ScalePoints(field.min, field.max, value, classes="scale-row field--control")
 
     @property
     def value(self) -> int | None:

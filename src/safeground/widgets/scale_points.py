@@ -2,60 +2,64 @@
 
 Left and Right (or the digit keys) move the choice, and the choice is the answer: there is no
 separate "confirm". Delete clears it. Clicking a point picks it.
+
+The row is one widget that draws its points itself. It was a row of one widget per point, and a
+page of nine rated statements built ninety of them on every page turn, which was most of the
+turn's time (bench/README.md). The chosen point is drawn in brackets, ``[7]``, so it reads
+without colour (NO_COLOR, a monochrome terminal, a screen reader's text), and the terminal's
+cursor sits on it while the row has the focus, for a braille display or magnifier that follows
+the cursor.
 """
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
 from textual.content import Content
-from textual.events import Click, Key
+from textual.events import Blur, Click, Focus, Key, Resize
+from textual.geometry import Offset, Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import Static
+from textual.widget import Widget
+
+from safeground.widgets.cursor import place_cursor
+
+#: Cells per point: the number, a bracket either side when chosen, centred.
+POINT_WIDTH = 4
+#: Before the row while it has the focus (focus that shows without colour); as wide as its absence.
+FOCUS_MARK = "> "
 
 
-class ScalePoint(Static):
-    """One number on the row."""
-
-    def __init__(self, number: int) -> None:
-        super().__init__(Content(str(number)), classes="scale-point")
-        self.number = number
+def point_cell(number: int, chosen: bool, width: int = POINT_WIDTH) -> str:
+    """One point as text: `` 7  `` or ``[7] ``; ``[10]`` on a two-digit point."""
+    text = f"[{number}]" if chosen else f" {number} "
+    return text.ljust(width) if len(text) >= width - 1 else text.center(width)
 
 
-class ScalePoints(Horizontal, can_focus=True):
-    """A focusable row of numbered points from ``low`` to ``high``."""
+class ScalePoints(Widget, can_focus=True):
+    """A focusable row of numbered points from ``low`` to ``high``, drawn as one line of text."""
 
     DEFAULT_CSS = """
     ScalePoints {
         height: 1;
         width: auto;
         background: $surface;
-        & > .scale-point {
-            width: auto;
-            min-width: 4;
-            padding: 0 1;
-            content-align: center middle;
-            color: $text-muted;
-        }
-        & > .scale-point.-selected {
-            background: $primary;
-            color: $text;
-            text-style: bold;
-        }
+        color: $text-muted;
         &:focus {
             background: $boost;
-            & > .scale-point.-selected {
-                background: $accent;
-                color: $text;
-            }
-        }
-        & > .scale-point:hover {
-            background: $primary 40%;
+            color: $text;
         }
     }
+    ScalePoints > .scale-points--chosen {
+        background: $primary;
+        color: $text;
+        text-style: bold;
+    }
+    ScalePoints:focus > .scale-points--chosen {
+        background: $accent;
+    }
     """
+
+    COMPONENT_CLASSES = {"scale-points--chosen"}
 
     BINDINGS = [
         Binding("left", "move(-1)", "Lower", show=False),
@@ -90,17 +94,66 @@ class ScalePoints(Horizontal, can_focus=True):
         super().__init__(classes=classes)
         self.low = low
         self.high = high
+        self.point_width = max(POINT_WIDTH, len(str(high)) + 2, len(str(low)) + 2)
         self.set_reactive(ScalePoints.value, value if value is not None and low <= value <= high else None)
 
-    def compose(self) -> ComposeResult:
+    # -- drawing -------------------------------------------------------------------------------
+
+    @property
+    def points_width(self) -> int:
+        return (self.high - self.low + 1) * self.point_width
+
+    def points_start(self) -> int:
+        """Where the first point begins in the widget's content: after the focus marker (a
+        statement row puts its statement first)."""
+        return len(FOCUS_MARK)
+
+    def render_points(self) -> Content:
+        chosen_style = self.get_visual_style("scale-points--chosen")
+        parts = []
         for number in range(self.low, self.high + 1):
-            point = ScalePoint(number)
-            point.set_class(number == self.value, "-selected")
-            yield point
+            cell = point_cell(number, number == self.value, self.point_width)
+            parts.append(Content.styled(cell, chosen_style) if number == self.value else Content(cell))
+        return Content("").join(parts)
+
+    def render(self) -> Content:
+        return Content(FOCUS_MARK if self.has_focus else " " * len(FOCUS_MARK)) + self.render_points()
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return len(FOCUS_MARK) + self.points_width
+
+    def point_offset(self, number: int) -> Offset:
+        """Where ``number``'s digit is, in the widget's content: for a click, and for the cursor."""
+        return Offset(self.points_start() + (number - self.low) * self.point_width + 1, 0)
+
+    def number_at(self, offset: Offset) -> int | None:
+        """The point drawn at ``offset`` (content coordinates), if any."""
+        x = offset.x - self.points_start()
+        if offset.y != 0 or not 0 <= x < self.points_width:
+            return None
+        return self.low + x // self.point_width
+
+    # -- the terminal's cursor -----------------------------------------------------------------
+
+    def place_cursor(self) -> None:
+        """The cursor on the chosen point, or the first one while nothing is chosen."""
+        place_cursor(self, self.point_offset(self.low if self.value is None else self.value))
+
+    def on_focus(self, event: Focus) -> None:
+        self.refresh()  # the marker
+        self.call_after_refresh(self.place_cursor)
+
+    def on_blur(self, event: Blur) -> None:
+        self.refresh()
+
+    def on_resize(self, event: Resize) -> None:
+        self.call_after_refresh(self.place_cursor)
+
+    # -- choosing ------------------------------------------------------------------------------
 
     def watch_value(self, value: int | None) -> None:
-        for point in self.query(ScalePoint):
-            point.set_class(point.number == value, "-selected")
+        self.refresh()
+        self.place_cursor()
         self.post_message(self.Changed(self, value))
 
     def action_move(self, step: int) -> None:
@@ -125,8 +178,9 @@ class ScalePoints(Horizontal, can_focus=True):
                 self.value = number
 
     def on_click(self, event: Click) -> None:
-        point = event.widget
-        if isinstance(point, ScalePoint):
+        offset = event.get_content_offset(self)
+        number = None if offset is None else self.number_at(offset)
+        if number is not None:
             event.stop()
             self.focus()
-            self.value = point.number
+            self.value = number
