@@ -22,6 +22,7 @@ def make_app(data_dir: Path, *, workbook_dir: Path | None = None, profile: str =
     if welcomed:
         settings = Settings.load(store.profile_dir)
         settings.welcomed = True
+        settings.region = settings.region or "us"  # the lines the app tests read, whatever the locale
         settings.save(store.profile_dir)
     return SafeGroundApp(workbook, store, animate=False)
 
