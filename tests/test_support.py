@@ -5,6 +5,7 @@ command stays light (it must answer as fast as `status`, without Textual)."""
 from __future__ import annotations
 
 import datetime
+import html
 import json
 import os
 import re
@@ -213,3 +214,34 @@ def test_check_refuses_the_built_in_workbook_with_a_line_that_has_no_source(tmp_
     assert main(["check"]) == 1
     err = capsys.readouterr().err
     assert "regions[1].resources[1]" in err and "missing 'source'" in err
+
+
+# -- the end of every export -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "pdf"])
+def test_every_export_ends_with_the_chosen_regions_lines(fmt):
+    from export_fixtures import answered, pdf_text_pypdf, squash
+    from safeground.export import build_document, render
+
+    workbook = load_workbook()
+    document = build_document(workbook, answered(workbook), region="nz")
+    data = render(document, fmt).data
+    text = squash(pdf_text_pypdf(data) if fmt == "pdf" else html.unescape(data.decode("utf-8")))
+    end = text.rindex("Where to find help")
+    assert end > text.rindex(document.pages[-1].title), "after the last page"
+    for expected in ("New Zealand", "call 111", "0800 733 843", "1737", "0800 044 334"):
+        assert expected in text[end:], expected
+    assert "1-800-799-7233" not in text
+
+
+def test_the_export_command_uses_region_then_the_profiles_choice(data_dir, capsys):
+    from export_fixtures import answered, write_progress
+
+    workbook = load_workbook()
+    write_progress(data_dir, workbook, answered(workbook))
+    assert main(["export", "--region", "ca"]) == 0
+    assert "9-8-8" in capsys.readouterr().out.split("Where to find help")[-1]
+    Settings(welcomed=True, region="gb").save(data_dir / "default")
+    assert main(["export"]) == 0
+    assert "0808 2000 247" in capsys.readouterr().out.split("Where to find help")[-1]

@@ -538,7 +538,7 @@ class SafeGroundApp(App[str], inherit_bindings=False):
         from safeground.export import ExportError, TargetExists
 
         try:
-            outcome = run_print_job(job, workbook, progress, profile)
+            outcome = run_print_job(job, workbook, progress, profile, self.region)
         except TargetExists as exists:
             self.call_from_thread(self._ask_replace, job, exists.path, exists.link_target, workbook, progress, profile)
             return
