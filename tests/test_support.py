@@ -245,3 +245,9 @@ def test_the_export_command_uses_region_then_the_profiles_choice(data_dir, capsy
     Settings(welcomed=True, region="gb").save(data_dir / "default")
     assert main(["export"]) == 0
     assert "0808 2000 247" in capsys.readouterr().out.split("Where to find help")[-1]
+
+
+def test_the_authoring_guide_describes_every_support_key():
+    guide = (Path(__file__).parents[1] / "docs" / "authoring.md").read_text(encoding="utf-8")
+    for key in ("[[regions]]", "[[regions.resources]]", "code", "name", "note", "source", "checked"):
+        assert f"`{key}`" in guide, key
