@@ -104,3 +104,21 @@ async def test_the_first_run_note_keeps_the_guess_on_enter_and_left_right_change
         await pilot.press("left", "left", "enter")  # somewhere else is last: New Zealand, Australia
         await pilot.pause()
     assert app.results == ["au"]
+
+
+async def test_region_on_the_command_line_is_kept_for_the_profile_and_f1_opens_on_it(tmp_path):
+    from safeground.app import SafeGroundApp
+    from safeground.settings import Settings
+    from safeground.storage import ProgressStore
+
+    workbook = load_workbook()
+    store = ProgressStore(tmp_path, "default", workbook.id)
+    Settings(welcomed=True, region="us").save(store.profile_dir)
+    app = SafeGroundApp(workbook, store, animate=False, region="NZ")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, SupportScreen)
+        assert "New Zealand" in on_screen(app) and "0800 733 843" in on_screen(app)
+    assert Settings.load(store.profile_dir).region == "nz"
