@@ -22,8 +22,10 @@ def make_app(data_dir: Path, *, workbook_dir: Path | None = None, profile: str =
     if welcomed:
         settings = Settings.load(store.profile_dir)
         settings.welcomed = True
+        settings.region = settings.region or "us"  # the lines the app tests read, whatever the locale
         settings.save(store.profile_dir)
-    return SafeGroundApp(workbook, store, animate=False)
+    # The first-run note pre-selects the region: the same one whatever the machine's locale.
+    return SafeGroundApp(workbook, store, animate=False, region=None if welcomed else "us")
 
 
 def saved(data_dir: Path, workbook_id: str = "safe-ground", profile: str = "default") -> dict[str, Any]:

@@ -98,9 +98,9 @@ async def test_print_dialog_sends_to_the_chosen_printer_and_names_the_job(tmp_pa
         export, "list_printers", lambda: [Printer("Office", True, "idle"), Printer("Home", False, "idle")]
     )
 
-    def fake_print(workbook, progress, chapters, drafts, profile, printer, *, include_private, name):
+    def fake_print(workbook, progress, chapters, drafts, profile, printer, *, include_private, name, region=None):
         sent.update(chapters=chapters, drafts=drafts, printer=printer, answer=progress.get("kinds", "text", "name"))
-        sent.update(include_private=include_private, name=name)
+        sent.update(include_private=include_private, name=name, region=region)
         return PrintResult("Home-42", printer, 2)
 
     monkeypatch.setattr(export, "print_pages", fake_print)
@@ -126,6 +126,7 @@ async def test_print_dialog_sends_to_the_chosen_printer_and_names_the_job(tmp_pa
         "answer": "Sam <b>&amp;</b> [bold]x[/]",
         "include_private": False,
         "name": None,
+        "region": "us",  # the pages end with the support lines the app shows
     }
 
 

@@ -23,6 +23,7 @@ OUR_TAGS = {
     "body",
     "h1",
     "h2",
+    "aside",  # the support lines after the last page
     "h3",
     "h4",
     "h5",

@@ -61,8 +61,8 @@ def test_a_fully_answered_workbook_renders_as_expected():
     markdown = _markdown(document)
     html = _rendered(markdown)
     assert html.tags.count("h1") == 1
-    assert html.tags.count("h2") == workbook.page_count
-    assert html.tags.count("hr") == workbook.page_count - 1
+    assert html.tags.count("h2") == workbook.page_count + 1  # and "Where to find help" at the end
+    assert html.tags.count("hr") == workbook.page_count  # between pages, and before the support lines
     assert html.tags.count("table") == sum(
         1 for c in workbook.chapters for p in c.pages for f in p.fields if f.kind == "statements"
     )
@@ -80,10 +80,10 @@ def test_half_answered_exports_only_completed_pages_and_marks_drafts():
     progress = half_answered(workbook)
     complete, drafts = page_sets(workbook, progress)
     markdown = _markdown(build_document(workbook, progress))
-    assert markdown.count("\n## ") == len(complete)
+    assert markdown.count("\n## ") == len(complete) + 1  # and "Where to find help"
     assert "Draft" not in markdown
     with_drafts = _markdown(build_document(workbook, progress, include_drafts=True))
-    assert with_drafts.count("\n## ") == len(complete) + len(drafts)
+    assert with_drafts.count("\n## ") == len(complete) + len(drafts) + 1
     assert with_drafts.count("> **Draft:** this page is not finished yet.") == len(drafts)
 
 
@@ -94,7 +94,7 @@ def test_hostile_answers_render_as_plain_text():
     html = _rendered(markdown)
     # Only the structure we made: no HTML, links, images or code from the answers.
     assert not {"script", "img", "a", "code", "pre", "h3", "h4", "del", "s"} & set(html.tags)
-    assert html.tags.count("h2") == 3
+    assert html.tags.count("h2") == 3 + 1  # and "Where to find help"
     assert "not bold" not in " ".join(html.strong) and "no" not in html.strong
     text = squash(" ".join(html.text))
     for key in ("html", "markup", "emoji", "rtl", "accents", "line_starts"):

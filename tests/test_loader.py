@@ -80,8 +80,9 @@ def test_builtin_workbook_has_a_screening_question_that_shows_support(builtin):
     for field in supported:
         assert field.kind == "choice"
         assert set(field.support) <= {o.id for o in field.options}
-    assert builtin.support.resources
-    assert builtin.support.emergency.strip()
+    assert builtin.support.regions
+    for region in builtin.support.regions:
+        assert region.resources and region.emergency.strip(), region.code
 
 
 #: The built-in questions whose answer could put someone at risk if their partner read it.
@@ -813,9 +814,9 @@ HOSTILE_PLACES = [
     ("01-first.toml", 'label = "Calm', 'pages[2].fields[1].options[1] (id "calm")', "label"),
     ("01-first.toml", 'min_label = "Far', 'pages[3].fields[1] (id "closeness")', "min_label"),
     ("01-first.toml", 'label = "I feel heard', 'pages[3].fields[2].statements[1] (id "heard")', "label"),
-    ("support.toml", 'name = "National Domestic', 'resources[1] (id "domestic-violence-hotline")', "name"),
-    ("support.toml", 'contact = "Call or text 988', 'resources[2] (id "988-lifeline")', "contact"),
-    ("support.toml", 'emergency = "If you are', "", "emergency"),
+    ("support.toml", 'name = "National Domestic', 'regions[1].resources[1] (id "domestic-violence-hotline")', "name"),
+    ("support.toml", 'contact = "Call or text 988', 'regions[1].resources[2] (id "988-lifeline")', "contact"),
+    ("support.toml", 'emergency = "If you are', 'regions[1] (id "us")', "emergency"),
 ]
 
 

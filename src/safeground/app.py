@@ -42,6 +42,7 @@ from safeground.leaving import HANGUP_GRACE, ExitWatchdog, is_our_safeground, le
 from safeground.loader import load_workbook
 from safeground.messages import AnswerChanged, ContinueWanted, GoHome, OpenPage, PrintWanted, SupportWanted
 from safeground.print_job import PrintJob, PrintOutcome, run_print_job
+from safeground.regions import choose as choose_region
 from safeground.session import Session
 from safeground.settings import Settings
 from safeground.storage import (
@@ -121,13 +122,22 @@ class SafeGroundApp(App[str], inherit_bindings=False):
         Binding("ctrl+c", "help_quit", show=False, system=True),
     ]
 
-    def __init__(self, workbook: Workbook, store: ProgressStore, *, animate: bool = True):
+    def __init__(
+        self, workbook: Workbook, store: ProgressStore, *, animate: bool = True, region: str | None = None
+    ) -> None:
         super().__init__()
         self.workbook = workbook
         self.store = store
         self.title = for_terminal(shown(workbook.title))  # a title of megabytes is cut, as on the home screen
         self.session: Session | None = None
         self.settings = Settings.load(store.profile_dir)
+        #: Whose support lines F1 shows: ``--region``, else the profile's choice, else the locale's.
+        self.region = choose_region(workbook.support.codes, asked=region, saved=self.settings.region)
+        if region:  # asked for on the command line: kept as the profile's choice
+            self.settings.region = self.region
+            self._region_asked = True
+        else:
+            self._region_asked = False
         self._last_escape = 0.0
         self._escape_event: events.Key | None = None
         #: The screen and the focused widget when Escape was last pressed: gone means it closed them.
@@ -188,7 +198,9 @@ class SafeGroundApp(App[str], inherit_bindings=False):
         if not self.settings.welcomed:
             from safeground.screens.welcome import WelcomeScreen
 
-            self.push_screen(WelcomeScreen(self.store.path), self._welcomed)
+            self.push_screen(WelcomeScreen(self.store.path, self.workbook.support, self.region), self._welcomed)
+        elif self._region_asked:
+            self._save_settings()
 
     def _show_locked(self, holder: LockHolder) -> None:
         from safeground.screens.problem import ProblemScreen, locked_message
@@ -283,9 +295,17 @@ class SafeGroundApp(App[str], inherit_bindings=False):
         except OSError:
             return None
 
-    def _welcomed(self, _result: object) -> None:
+    def _welcomed(self, region: str | None) -> None:
         self.settings.welcomed = True
+        if region:
+            self.region = self.settings.region = region
         self._save_settings()
+
+    def _support_closed(self, region: str | None) -> None:
+        """The region the support screen was left on is the person's choice from now on."""
+        if region and region != self.region:
+            self.region = self.settings.region = region
+            self._save_settings()
 
     def start_fresh(self) -> Path | None:
         """Set an unreadable progress file aside (kept, renamed) and open a fresh one."""
@@ -446,8 +466,8 @@ class SafeGroundApp(App[str], inherit_bindings=False):
         from safeground.screens.support import SupportScreen
 
         if self.screen is not self._support:
-            self._support = SupportScreen(self.workbook.support)
-            self.push_screen(self._support)
+            self._support = SupportScreen(self.workbook.support, self.region)
+            self.push_screen(self._support, self._support_closed)
 
     def _current_chapter(self) -> list[str] | None:
         """The chapter on screen, if a chapter is what is on top."""
@@ -529,7 +549,7 @@ class SafeGroundApp(App[str], inherit_bindings=False):
         from safeground.export import ExportError, TargetExists
 
         try:
-            outcome = run_print_job(job, workbook, progress, profile)
+            outcome = run_print_job(job, workbook, progress, profile, self.region)
         except TargetExists as exists:
             self.call_from_thread(self._ask_replace, job, exists.path, exists.link_target, workbook, progress, profile)
             return
@@ -793,11 +813,16 @@ def _palette_text(text: str) -> str:
     return for_terminal(text).replace("[", "\\[")
 
 
-def run_app(workbook_dir: str | None = None, data_dir: str | None = None, profile: str = DEFAULT_PROFILE) -> int:
+def run_app(
+    workbook_dir: str | None = None,
+    data_dir: str | None = None,
+    profile: str = DEFAULT_PROFILE,
+    region: str | None = None,
+) -> int:
     """Open the app in this terminal; returns the process exit code."""
     workbook = load_workbook(Path(workbook_dir) if workbook_dir else None)
     store = ProgressStore(resolve_data_dir(data_dir), profile, workbook.id)
-    app = SafeGroundApp(workbook, store)
+    app = SafeGroundApp(workbook, store, region=region)
     from safeground.terminal_input import harden_terminal_input, on_terminal_gone
 
     harden_terminal_input()  # stray bytes and escapes in pastes must not stop the app or act as keys

@@ -23,6 +23,7 @@ from safeground.cli_support import PROG, CommandError, load_progress, open_store
 from safeground.export.commands import register as register_export_commands
 from safeground.loader import WorkbookError, builtin_workbook_dir, check_workbook, load_workbook
 from safeground.storage import DEFAULT_PROFILE, ProgressFileError, StorageError
+from safeground.support_command import register as register_support_command
 from safeground.untrusted import for_terminal
 
 
@@ -43,6 +44,12 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         metavar="DIR",
         default=default,
         help="where answers are kept (default: $SAFEGROUND_DATA_DIR, else your user data folder)",
+    )
+    parser.add_argument(
+        "--region",
+        metavar="CODE",
+        default=default,
+        help="whose support lines to show: us, gb, ie, ca, au, nz or other (default: your choice, else your locale's)",
     )
 
 
@@ -73,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     fresh = command("start-fresh", "set the progress file aside (kept, renamed) and start with no answers")
     fresh.add_argument("--force", action="store_true", help="also when the file is fine (it is still kept)")
     register_export_commands(command)  # export, print
+    register_support_command(command)  # support
     return parser
 
 
@@ -167,7 +175,7 @@ def _run_app(args: argparse.Namespace) -> int:
     except ImportError:  # the app arrives in its own module; until then, say so
         print(f"{PROG}: the workbook app is not available in this build; try '{PROG} status'.", file=sys.stderr)
         return 1
-    return run_app(workbook_dir=args.workbook, data_dir=args.data_dir, profile=args.profile)
+    return run_app(workbook_dir=args.workbook, data_dir=args.data_dir, profile=args.profile, region=args.region)
 
 
 def _bar(fraction: float, width: int = 20) -> str:

@@ -7,7 +7,7 @@ the tests can use the model cheaply.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -104,17 +104,101 @@ class Resource:
     contact: str
     about: str = ""
     url: str = ""
+    #: Where the number and address were read (the service's own site or a government page), and
+    #: when (``YYYY-MM-DD``). Required in the built-in list: a wrong number is worse than none.
+    source: str = ""
+    checked: str = ""
+
+
+@dataclass(frozen=True)
+class Region:
+    """The lines of one country (``code`` is its two-letter code, lowercase), or of "somewhere
+    else" (``other``): who to call where the person is."""
+
+    code: str
+    name: str
+    emergency: str
+    resources: tuple[Resource, ...]
+    #: What this region's list cannot give (Canada has no single national domestic violence line).
+    note: str = ""
+    #: Where the emergency number was read, and when.
+    source: str = ""
+    checked: str = ""
+
+    @property
+    def checked_on(self) -> str:
+        """The latest date any of these lines was checked (``YYYY-MM-DD``), or "" if none says."""
+        return max([self.checked] + [r.checked for r in self.resources])
+
+
+#: The region code of "somewhere else": the lines that help wherever the person is.
+OTHER_REGION = "other"
 
 
 @dataclass(frozen=True)
 class Support:
-    """The support screen's content: kept in workbook data so a workbook or locale can replace it."""
+    """The support screen's content: kept in workbook data so a workbook or locale can replace it.
+
+    A support file holds one list (``resources``, with ``emergency`` and ``region_note``) or lines
+    by region (``regions``), or both. Safe Ground's own file has regions; a workbook's author may
+    bring a single list of their own, and the built-in regions come along with it so they stay
+    one key away. What a person sees is one list: :meth:`for_region` picks it.
+    """
 
     title: str
     intro: str
     region_note: str
     emergency: str
     resources: tuple[Resource, ...]
+    regions: tuple[Region, ...] = ()
+    #: True when the workbook's author wrote this file (the screen says whose list it is).
+    from_author: bool = False
+    #: The region a view from :meth:`for_region` shows ("" for the author's own list).
+    region: str = ""
+
+    @property
+    def has_own_list(self) -> bool:
+        """Whether the file has a list of its own besides the regions (an author's list)."""
+        return bool(self.resources)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(r.code for r in self.regions)
+
+    def find_region(self, code: str) -> Region | None:
+        return next((r for r in self.regions if r.code == code), None)
+
+    def choices(self) -> tuple[str, ...]:
+        """Every list the screen can show, in the order one key goes through them: the author's
+        own list first when there is one (written as ""), then each region."""
+        return (("",) if self.has_own_list else ()) + self.codes
+
+    def for_region(self, code: str) -> Support:
+        """The one list to show for ``code``: "" for the author's own list, else that region's
+        lines, or "somewhere else" for a code no region has. Called on the support as loaded
+        (a view's ``resources`` are already a region's)."""
+        if (code == "" and self.has_own_list) or not self.regions:
+            return replace(self, region="")
+        region = self.find_region(code) or self.find_region(OTHER_REGION) or self.regions[0]
+        return replace(
+            self, region_note=region.note, emergency=region.emergency, resources=region.resources, region=region.code
+        )
+
+    def opening(self, code: str) -> Support:
+        """The list the support screen opens on: the author's own list when the workbook brought
+        one (they chose it for their readers), else region ``code``'s."""
+        return self.for_region("" if self.from_author and self.has_own_list else code)
+
+    @property
+    def whose(self) -> str:
+        """Whose list a view from :meth:`for_region` is, for the screen's heading."""
+        if not self.region:
+            return "From this workbook's author" if self.from_author else ""
+        region = self.find_region(self.region)
+        if region is None:
+            return ""
+        checked = region.checked_on
+        return f"{region.name} · Safe Ground's list" + (f", checked {checked}" if checked else "")
 
 
 @dataclass(frozen=True)

@@ -42,8 +42,11 @@ class PrintOutcome:
     warnings: tuple[str, ...] = ()
 
 
-def run_print_job(job: PrintJob, workbook: Workbook, progress: Progress, profile: str) -> PrintOutcome:
-    """Print or save ``job``. Raises ``TargetExists`` (ask before replacing) or ``ExportError``."""
+def run_print_job(
+    job: PrintJob, workbook: Workbook, progress: Progress, profile: str, region: str | None = None
+) -> PrintOutcome:
+    """Print or save ``job``, ending with ``region``'s support lines. Raises ``TargetExists`` (ask
+    before replacing) or ``ExportError``."""
     # Looked up when called: the export package is only loaded once something is printed.
     from safeground import export
 
@@ -58,6 +61,7 @@ def run_print_job(job: PrintJob, workbook: Workbook, progress: Progress, profile
             job.printer,
             include_private=job.include_private,
             name=job.name,
+            region=region,
         )
         return PrintOutcome(result.message + "." + _private_note(job, workbook), tuple(result.warnings))
     if job.path is None:
@@ -73,6 +77,7 @@ def run_print_job(job: PrintJob, workbook: Workbook, progress: Progress, profile
         replace=job.replace,
         include_private=job.include_private,
         name=job.name,
+        region=region,
     )
     pages = f"{exported.pages} page{'s' if exported.pages != 1 else ''}"
     where = f"{exported.link_target} (through the link {exported.path})" if exported.link_target else exported.path

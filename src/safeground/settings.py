@@ -1,4 +1,5 @@
-"""Per-profile settings: whether the welcome note was shown, and the chosen theme.
+"""Per-profile settings: whether the welcome note was shown, the chosen theme, and the region
+whose support lines to show (two-letter code, or "other"; "" until the person chooses).
 
 Kept in ``<data dir>/<profile>/settings.toml``, written atomically like answers. Settings are a
 convenience: a missing or unreadable settings file never stops anyone from reaching their answers,
@@ -7,6 +8,7 @@ it just means defaults (and the welcome note once more).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +22,7 @@ SETTINGS_FILE = "settings.toml"
 class Settings:
     welcomed: bool = False
     theme: str = ""
+    region: str = ""
 
     @classmethod
     def load(cls, profile_dir: Path) -> Settings:
@@ -29,8 +32,12 @@ class Settings:
             return cls()
         welcomed = data.get("welcomed", False)
         theme = data.get("theme", "")
+        region = data.get("region", "")
         return cls(
-            welcomed=welcomed if isinstance(welcomed, bool) else False, theme=theme if isinstance(theme, str) else ""
+            welcomed=welcomed if isinstance(welcomed, bool) else False,
+            theme=theme if isinstance(theme, str) else "",
+            # Only what a region code can be: the file is ours, but anyone can edit it.
+            region=region if isinstance(region, str) and re.fullmatch("[a-z]{2}|other", region) else "",
         )
 
     def save(self, profile_dir: Path) -> None:
@@ -38,5 +45,5 @@ class Settings:
         import tomli_w
 
         make_private_dir(profile_dir)
-        document = {"welcomed": self.welcomed, "theme": self.theme}
+        document = {"welcomed": self.welcomed, "theme": self.theme, "region": self.region}
         atomic_write(profile_dir / SETTINGS_FILE, tomli_w.dumps(document).encode("utf-8"), keep_backup=False)

@@ -159,6 +159,7 @@ def export_to_file(
     replace: bool = False,
     include_private: bool = False,
     name: str | None = None,
+    region: str | None = None,
 ) -> ExportResult:
     """Export the chosen pages to ``path`` as ``fmt`` (default: from the suffix, else PDF).
 
@@ -180,7 +181,7 @@ def export_to_file(
     if target.kind == FILE and not replace:
         raise TargetExists(path, target.link_target)
     document = build_document(
-        workbook, progress, chapters, include_drafts, profile, include_private=include_private, name=name
+        workbook, progress, chapters, include_drafts, profile, include_private=include_private, name=name, region=region
     )
     rendered = render(document, fmt)
     write_target(target, rendered.data, replace=replace)
@@ -197,6 +198,7 @@ def print_pages(
     *,
     include_private: bool = False,
     name: str | None = None,
+    region: str | None = None,
 ) -> PrintResult:
     """Render the chosen pages as a PDF and send it to ``printer`` (None: the default printer).
     ``include_private`` and ``name`` as for :func:`export_to_file`.
@@ -210,7 +212,7 @@ def print_pages(
     from safeground.export.printing import PrintingError, PrintResult, check_printer_name, require_lp, submit
 
     document = build_document(
-        workbook, progress, chapters, include_drafts, profile, include_private=include_private, name=name
+        workbook, progress, chapters, include_drafts, profile, include_private=include_private, name=name, region=region
     )
     require_lp()  # say so before spending time on the PDF
     if printer:

@@ -109,9 +109,15 @@ def _write_stdout(data: bytes, binary: bool = False) -> None:
     buffer.flush()
 
 
-def _load(args: argparse.Namespace) -> tuple[Workbook, Progress]:
-    workbook, _store, progress = load_progress(args)
-    return workbook, progress
+def _load(args: argparse.Namespace) -> tuple[Workbook, Progress, str]:
+    """The workbook, the answers, and the region whose support lines end the pages (``--region``,
+    else the profile's choice, else the locale's guess)."""
+    from safeground.regions import choose
+    from safeground.settings import Settings
+
+    workbook, store, progress = load_progress(args)
+    region = choose(workbook.support.codes, asked=args.region, saved=Settings.load(store.profile_dir).region)
+    return workbook, progress, region
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -140,7 +146,7 @@ def _export(args: argparse.Namespace) -> int:
     if to_stdout and fmt == "pdf" and sys.stdout.isatty():
         parser.error("a PDF cannot be shown on the screen: add -o PATH, like -o pages.pdf, or pipe it")
 
-    workbook, progress = _load(args)
+    workbook, progress, region = _load(args)
     try:
         target = None
         if not to_stdout:
@@ -157,6 +163,7 @@ def _export(args: argparse.Namespace) -> int:
             args.profile,
             include_private=args.include_private,
             name=args.name,
+            region=region,
         )
         rendered = render(document, fmt)
         if target is None:
@@ -181,7 +188,7 @@ def _export(args: argparse.Namespace) -> int:
 def _print(args: argparse.Namespace) -> int:
     from safeground.export import ExportError, print_pages
 
-    workbook, progress = _load(args)
+    workbook, progress, region = _load(args)
     try:
         result = print_pages(
             workbook,
@@ -192,6 +199,7 @@ def _print(args: argparse.Namespace) -> int:
             args.printer,
             include_private=args.include_private,
             name=args.name,
+            region=region,
         )
     except ExportError as error:
         return _fail(error)

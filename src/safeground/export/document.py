@@ -73,6 +73,7 @@ __all__ = [
     "Scale",
     "ScaleAnswer",
     "Span",
+    "SupportSection",
     "StatementRow",
     "StatementsAnswer",
     "TextAnswer",
@@ -126,6 +127,47 @@ class PrintPage:
 
 
 @dataclass(frozen=True)
+class SupportSection:
+    """Where to find help, at the end of every export: the lines of the person's region (or the
+    workbook author's own), numbers first. Pages can stir things up; the lines are there when
+    the pages are read, with no screen to press F1 on."""
+
+    whose: str
+    emergency: str
+    #: (name, contact, address) of each line.
+    lines: tuple[tuple[str, str, str], ...]
+    heading: str = "Where to find help"
+
+    def text_lines(self) -> list[str]:
+        """The section as plain lines: heading, whose list, the emergency line, then each
+        service's name and number (and its address below)."""
+        out = [self.heading]
+        if self.whose:
+            out.append(self.whose)
+        out += ["", self.emergency]
+        for name, contact, url in self.lines:
+            out.append(f"{name}: {contact}" + (f" ({url})" if url else ""))
+        return out
+
+
+def support_section(workbook: Workbook, region: str | None) -> SupportSection:
+    """The support lines for ``region`` (None: the locale's guess), cleaned like all the rest."""
+    from safeground.regions import choose
+
+    support = workbook.support
+    view = support.opening(choose(support.codes, asked=region, saved=""))
+
+    def one_line(text: str) -> str:
+        return clean(text, single_line=True)
+
+    return SupportSection(
+        whose=one_line(view.whose),
+        emergency=one_line(view.emergency),
+        lines=tuple((one_line(r.name), one_line(r.contact), one_line(r.url)) for r in view.resources),
+    )
+
+
+@dataclass(frozen=True)
 class PrintDocument:
     workbook_id: str
     workbook_title: str
@@ -137,6 +179,8 @@ class PrintDocument:
     name: str = ""
     #: Whether the questions marked private are in it (they are left out unless asked for).
     include_private: bool = False
+    #: Where to find help, after the last page (None only for documents made by hand in tests).
+    support: SupportSection | None = None
 
     @property
     def title(self) -> str:
@@ -275,6 +319,7 @@ def build_document(
     *,
     include_private: bool = False,
     name: str | None = None,
+    region: str | None = None,
 ) -> PrintDocument:
     """The pages to print, in workbook order.
 
@@ -285,7 +330,8 @@ def build_document(
 
     Questions marked private are left out unless ``include_private``, and so is a page that has
     only private questions: printed, it would say that they were answered. The pages carry ``name``
-    (see :func:`whose`: by default the profile's name, unless it is the default profile).
+    (see :func:`whose`: by default the profile's name, unless it is the default profile). The
+    document ends with the support lines of ``region`` (None: the locale's guess).
     """
     selected = select_chapters(workbook, chapters)
     pages: list[PrintPage] = []
@@ -325,4 +371,5 @@ def build_document(
         include_drafts=include_drafts,
         name=whose(profile, name),
         include_private=include_private,
+        support=support_section(workbook, region),
     )

@@ -195,6 +195,25 @@ def render_page(document: PrintDocument, page: PrintPage) -> str:
     return "\n".join(parts)
 
 
+def render_support(document: PrintDocument) -> str:
+    """The support lines after the last page, numbers first; addresses as text, not links (the
+    page allows no navigation, and a printed address is what can be typed)."""
+    section = document.support
+    if section is None:
+        return ""
+    parts = ['<aside class="support">', f"<h2>{esc(section.heading)}</h2>"]
+    if section.whose:
+        parts.append(f'<p class="context">{esc(section.whose)}</p>')
+    parts.append(f"<p><strong>{esc(section.emergency)}</strong></p>")
+    parts.append("<ul>")
+    parts += [
+        f"<li><strong>{esc(name)}:</strong> {esc(contact)}" + (f" ({esc(url)})" if url else "") + "</li>"
+        for name, contact, url in section.lines
+    ]
+    parts += ["</ul>", "</aside>\n"]
+    return "\n".join(parts)
+
+
 def render_html(document: PrintDocument) -> str:
     pages = "\n".join(render_page(document, page) for page in document.pages)
     return (
@@ -212,6 +231,7 @@ def render_html(document: PrintDocument) -> str:
         f'<h1 class="title">{esc(document.workbook_title)}</h1>\n'
         + (f'<p class="whose">{esc(document.answered_by)}</p>\n' if document.name else "")
         + f"{pages}\n"
-        "</body>\n"
+        + render_support(document)
+        + "</body>\n"
         "</html>\n"
     )

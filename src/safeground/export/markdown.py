@@ -162,4 +162,23 @@ def render_markdown(document: PrintDocument) -> str:
     head = f"# {escape(document.workbook_title)}\n"
     if document.name:
         head += f"\n*{escape(document.answered_by)}*\n"
-    return head + "\n" + "\n---\n\n".join(render_page(document, page) for page in document.pages)
+    pages = "\n---\n\n".join(render_page(document, page) for page in document.pages)
+    return head + "\n" + pages + render_support(document)
+
+
+def render_support(document: PrintDocument) -> str:
+    """The support lines after the last page, numbers first."""
+    section = document.support
+    if section is None:
+        return ""
+    parts = [f"## {escape(section.heading)}"]
+    if section.whose:
+        parts.append(f"*{escape(section.whose)}*")
+    parts.append(f"**{escape(section.emergency)}**")
+    parts.append(
+        "\n".join(
+            f"- **{escape(name)}:** {escape(contact)}" + (f" ({escape(url)})" if url else "")
+            for name, contact, url in section.lines
+        )
+    )
+    return "\n---\n\n" + "\n\n".join(parts) + "\n"

@@ -387,9 +387,27 @@ class PdfRenderer:
 
     # -- the whole document ----------------------------------------------------------------------
 
+    def support(self) -> None:
+        """The support lines after the last page's answers, on its sheet while they fit."""
+        section = self.document.support
+        if section is None:
+            return
+        pdf = self.pdf
+        pdf.ln(6)
+        pdf.set_draw_color(190, 190, 190)
+        pdf.line(MARGIN, pdf.get_y(), pdf.w - MARGIN, pdf.get_y())
+        pdf.ln(3)
+        self.paragraph(section.heading, size=PROMPT_SIZE, style="B", after=1)
+        if section.whose:
+            self.paragraph(section.whose, size=SMALL_SIZE, color=GREY, after=1)
+        self.paragraph(section.emergency, size=TEXT_SIZE, style="B", after=1.5)
+        for name, contact, url in section.lines:
+            self.paragraph(f"{name}: {contact}" + (f" ({url})" if url else ""), size=TEXT_SIZE, after=1)
+
     def render(self) -> bytes:
         for page in self.document.pages:
             self.page(page)
+        self.support()
         with warnings.catch_warnings():
             # Past 999 pages the count is a digit wider than the room fpdf keeps for it; the
             # footer's last digit then reaches a little into the margin, which is harmless, and

@@ -231,5 +231,17 @@ def render_page(document: PrintDocument, page: PrintPage, width: int = WIDTH, *,
 
 
 def render_text(document: PrintDocument, width: int = WIDTH) -> str:
-    """The whole document as text; workbook pages are separated by form feeds."""
-    return FORM_FEED.join(render_page(document, page, width) for page in document.pages)
+    """The whole document as text; workbook pages are separated by form feeds, and the support
+    lines follow the last one (on its sheet: they are not one of the pages)."""
+    return FORM_FEED.join(render_page(document, page, width) for page in document.pages) + render_support(
+        document, width
+    )
+
+
+def render_support(document: PrintDocument, width: int = WIDTH) -> str:
+    if document.support is None:
+        return ""
+    out = ["", "=" * width]
+    for line in document.support.text_lines():
+        out.extend(wrap(line, width, "", "  ") if line else [""])
+    return "\n".join(line.rstrip() for line in out) + "\n"

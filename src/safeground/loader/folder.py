@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from safeground.content import Chapter, Support, Workbook
@@ -129,9 +130,24 @@ def _load_chapters(folder: Path, listed: list[str], check: FileChecker, problems
 
 
 def _load_support(folder: Path, problems: list[Problem]) -> Support | None:
-    """The folder's support file, or ours: safety resources are part of the product."""
+    """The folder's support file, or ours: safety resources are part of the product.
+
+    An author's file that lists no regions gets ours alongside, so the regional lists stay one
+    key away on the support screen whatever the workbook."""
+    ours = builtin_workbook_dir() / SUPPORT_FILE
     support_file = folder / SUPPORT_FILE
-    if not support_file.is_file():
-        support_file = builtin_workbook_dir() / SUPPORT_FILE
-    parsed = read_toml(support_file, problems)
-    return load_support(support_file, *parsed, problems) if parsed else None
+    if not support_file.is_file() or support_file.resolve() == ours.resolve():
+        return _read_support(ours, problems, builtin=True)
+    support = _read_support(support_file, problems, builtin=False)
+    if support is None:
+        return None
+    regions = support.regions
+    if not regions:
+        builtin = _read_support(ours, problems, builtin=True)
+        regions = builtin.regions if builtin else ()
+    return replace(support, regions=regions, from_author=True)
+
+
+def _read_support(file: Path, problems: list[Problem], *, builtin: bool) -> Support | None:
+    parsed = read_toml(file, problems)
+    return load_support(file, *parsed, problems, builtin=builtin) if parsed else None
