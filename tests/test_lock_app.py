@@ -79,7 +79,7 @@ async def test_opens_on_the_lock_screen_and_wrong_tries_are_calm(tmp_path):
         assert isinstance(lock_screen, LockScreen)
         for attempt in range(1, 4):
             await unlock(pilot, app, f"guess {attempt}")
-            await wait_for(pilot, lambda: lock_screen.wrong_tries == attempt)
+            await wait_for(pilot, lambda tries=attempt: lock_screen.wrong_tries == tries)
         assert "didn't open" in screen_text(app)
         # The third wrong try: a wait before the next, the field closed meanwhile.
         assert lock_screen.waiting and lock_screen.query_one(Input).disabled
