@@ -110,9 +110,9 @@ def argon2id_available() -> bool:
     return True
 
 
-#: Argon2id with 128 MiB and 3 passes (OWASP asks at least 19 MiB and 2): about 0.3-0.5 s on a
+#: Argon2id with 128 MiB and 4 passes (OWASP asks at least 19 MiB and 2): about 0.45 s on a
 #: 2-core machine (bench/lock_bench.py). scrypt N=2^17, r=8, p=1 where Argon2id is missing.
-ARGON2ID_DEFAULT = KdfParams(KDF_ARGON2ID, 128 * 1024, 3, 1)
+ARGON2ID_DEFAULT = KdfParams(KDF_ARGON2ID, 128 * 1024, 4, 1)
 SCRYPT_DEFAULT = KdfParams(KDF_SCRYPT, 17, 8, 1)
 
 
