@@ -357,3 +357,24 @@ def test_a_terminal_asks_twice_and_offers_an_export_first(data_dir, mini_dir, mo
     assert lock(args_for(mini_dir, data_dir, "lock"), ask=lambda prompt: "unused", params=FAST) == 1
     assert "Nothing was changed" in capsys.readouterr().out
     assert not ProgressStore(data_dir, "default", load_workbook(mini_dir).id).profile_locked()
+
+
+def test_a_damaged_locked_file_is_reported_kept_and_can_be_set_aside(data_dir, mini_dir, monkeypatch, capsys):
+    workbook = load_workbook(mini_dir)
+    store = ProgressStore(data_dir, "default", workbook.id)
+    fill(store, workbook)
+    stdin_lines(monkeypatch, "pass")
+    assert lock(args_for(mini_dir, data_dir, "lock"), ask=pipe_ask, params=FAST) == 0
+    damaged = bytearray(store.path.read_bytes())
+    damaged[-5] ^= 0x04
+    store.path.write_bytes(bytes(damaged))
+    capsys.readouterr()
+    stdin_lines(monkeypatch, "pass")
+    assert main(["--workbook", str(mini_dir), "status"]) == 1
+    err = capsys.readouterr().err
+    assert "can't be decrypted" in err and "start-fresh" in err
+    assert store.path.read_bytes() == bytes(damaged)
+    stdin_lines(monkeypatch, "pass")
+    assert main(["--workbook", str(mini_dir), "start-fresh"]) == 0
+    (moved,) = store.profile_dir.glob("mini.toml.broken-*")
+    assert moved.read_bytes() == bytes(damaged)
