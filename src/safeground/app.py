@@ -204,7 +204,7 @@ class SafeGroundApp(App[str], inherit_bindings=False):
         if not self.settings.welcomed:
             from safeground.screens.welcome import WelcomeScreen
 
-            self.push_screen(WelcomeScreen(self.store.path), self._welcomed)
+            self.push_screen(WelcomeScreen(self.store.path, locked=self.store.key is not None), self._welcomed)
 
     def _show_locked(self, holder: LockHolder) -> None:
         from safeground.screens.problem import ProblemScreen, locked_message
@@ -797,6 +797,12 @@ class SafeGroundApp(App[str], inherit_bindings=False):
 
     def _session_commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand("Continue where you left off", "Open the page you were on", self.continue_where_left)
+        if self.store.key is not None:  # a profile locked with a passphrase
+            yield SystemCommand("Lock now", "Hide everything until the passphrase is typed", self.lock_now)
+            for minutes in (1, 5, 15, 0):
+                plural = "s" if minutes > 1 else ""
+                title = f"Lock after {minutes} minute{plural} without a key" if minutes else "Never lock by itself"
+                yield SystemCommand(title, "When Safe Ground locks itself again", self._lock_after_setter(minutes))
         yield SystemCommand(
             "Next unfinished page", "The next page with questions still to answer (F3)", self.action_next_unfinished
         )
@@ -813,6 +819,13 @@ class SafeGroundApp(App[str], inherit_bindings=False):
                 _palette_text(chapter.summary),
                 self._opener(chapter.id),
             )
+
+    def _lock_after_setter(self, minutes: int) -> Callable[[], None]:
+        def use() -> None:
+            self.settings.lock_after = minutes
+            self._save_settings()
+
+        return use
 
     def _opener(self, chapter_id: str) -> Callable[[], None]:
         return lambda: self.open_page(chapter_id)

@@ -80,7 +80,7 @@ class LockScreen(Screen):
         field.value = ""
         if self.wrong_tries % TRIES_BEFORE_WAIT == 0:
             self.waiting = True
-            self.say("That passphrase didn't open them. Take a breath; you can try again in a few seconds.")
+            self.say("That passphrase didn't open them. You can try again in a few seconds.")
             self.set_timer(self.wait_after_tries, self._wait_over)
             return
         self.say("That passphrase didn't open them. Nothing was changed; you can try again.")
