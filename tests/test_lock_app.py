@@ -92,15 +92,20 @@ async def test_opens_on_the_lock_screen_and_wrong_tries_are_calm(tmp_path):
 
 async def test_idle_lock_saves_clears_and_returns_to_the_same_field(tmp_path):
     app = locked_app(tmp_path, idle_lock=0.4)
+    # Passed in at start (the check runs every 0.1 s), and raised while the test moves around, so
+    # a slow turn of a busy machine can't count as idle before the answer is typed.
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, LockScreen))
+        app.idle_lock = 3600
         await unlock(pilot, app)
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
         await open_page(pilot, app, "kinds", "long-text")
         await pilot.press("tab")
         assert field_of(app.focused) == "extra"  # the second question, not the one a page opens on
         await pilot.press(*"typed before the lock")
+        app.idle_lock = 0.4
         await wait_for(pilot, lambda: isinstance(app.screen, LockScreen))
+        app.idle_lock = 3600
         # Saved (sealed), the key dropped, nothing of the workbook left on the stack.
         assert app.store.key is None and app.session is None
         assert len(app.screen_stack) == 2  # Textual's empty default screen, then the lock
