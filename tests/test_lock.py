@@ -378,3 +378,17 @@ def test_a_damaged_locked_file_is_reported_kept_and_can_be_set_aside(data_dir, m
     assert main(["--workbook", str(mini_dir), "start-fresh"]) == 0
     (moved,) = store.profile_dir.glob("mini.toml.broken-*")
     assert moved.read_bytes() == bytes(damaged)
+
+
+def test_a_locked_file_cut_short_is_reported_without_asking(data_dir, mini_dir, monkeypatch, capsys):
+    workbook = load_workbook(mini_dir)
+    store = locked_store(data_dir, workbook)
+    fill(store, workbook)
+    store.path.write_bytes(store.path.read_bytes()[:20])
+    store.settings_path.unlink()
+    monkeypatch.setattr(sys, "stdin", io.StringIO("never read\n"))
+    assert main(["--workbook", str(mini_dir), "status"]) == 1
+    assert "can't be decrypted: it is cut short" in capsys.readouterr().err
+    assert sys.stdin.read() == "never read\n"
+    with pytest.raises(ProgressFileError, match="cut short"):
+        ProgressStore(data_dir, "default", workbook.id).load(workbook)

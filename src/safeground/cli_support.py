@@ -56,6 +56,7 @@ def unlock_store(store: ProgressStore, ask: Asker) -> None:
     from safeground.vault import WrongPassphrase
 
     try:
+        store.check_sealed()  # a file no passphrase can open is said so without asking for one
         store.unlock(ask(f"Passphrase for {store.profile}: "))
     except WrongPassphrase:
         raise CommandError(

@@ -47,14 +47,6 @@ class StorageError(Exception):
     """Something about the data folder or a progress file, said plainly for the person."""
 
 
-class NeedsPassphrase(StorageError):
-    """The profile is locked: its passphrase must be given (:meth:`ProgressStore.unlock`) first."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        super().__init__(f"the answers in {path.parent} are locked with a passphrase")
-
-
 class ProgressFileError(StorageError):
     """A progress file that cannot be used as it is. It is left untouched on disk."""
 
@@ -64,6 +56,14 @@ class ProgressFileError(StorageError):
         self.message = message
         place = f"{path}:{line}" if line else str(path)
         super().__init__(f"{place}: {message}")
+
+
+class NeedsPassphrase(ProgressFileError):
+    """The profile is locked: its passphrase must be given (:meth:`ProgressStore.unlock`) first.
+    Like any progress file that can't be used as it is, the file is left untouched."""
+
+    def __init__(self, path: Path):
+        super().__init__(path, "is locked with a passphrase; it must be given to open it")
 
 
 # -- who holds a profile's lock ---------------------------------------------------------------
@@ -409,18 +409,28 @@ class ProgressStore:
     def needs_passphrase(self) -> bool:
         return self.key is None and self.profile_locked()
 
+    def check_sealed(self) -> None:
+        """Before asking for a passphrase: raise :class:`ProgressFileError` if the sealed file's
+        header can't be read (cut short, damaged, from a newer Safe Ground), when no passphrase
+        could open it anyway."""
+        source = self._unlock_source()
+        if source is not None:
+            _check_header(*source)
+
+    def _unlock_source(self) -> tuple[Path, bytes] | None:
+        for path in (self.path, self.settings_path):
+            if _starts_sealed(path):
+                return path, _read_no_follow(path)
+        return None
+
     def unlock(self, passphrase: str) -> None:
         """Derive the key from ``passphrase`` (once; every save then only encrypts). Raises
         :class:`safeground.vault.WrongPassphrase`, or :class:`ProgressFileError` for a file that
         can't be decrypted whatever the passphrase. Nothing is written."""
-        for path in (self.path, self.settings_path):
-            if _starts_sealed(path):
-                raw = _read_no_follow(path)
-                try:
-                    self.key = vault.Key.unlock(raw, passphrase)
-                except (vault.CannotDecrypt, vault.NewerFormat) as error:
-                    raise ProgressFileError(path, f"can't be decrypted: {error}") from None
-                return
+        source = self._unlock_source()
+        if source is not None:
+            _check_header(*source)
+            self.key = vault.Key.unlock(source[1], passphrase)
 
     def forget_key(self) -> None:
         if self.key is not None:
@@ -500,6 +510,7 @@ class ProgressStore:
         if not vault.is_sealed(raw):
             return raw
         if self.key is None:
+            _check_header(self.path, raw)
             raise NeedsPassphrase(self.path)
         try:
             return self.key.open(raw)
@@ -745,6 +756,13 @@ class HandEditKept:
         )
 
 
+def _check_header(path: Path, raw: bytes) -> None:
+    try:
+        vault.read_header(raw)
+    except vault.VaultError as error:
+        raise ProgressFileError(path, f"can't be decrypted: {error}; it was left as it is") from None
+
+
 def _starts_sealed(path: Path) -> bool:
     """Whether the plain file at ``path`` starts as a sealed file does (a link never counts)."""
     try:
@@ -752,10 +770,14 @@ def _starts_sealed(path: Path) -> bool:
         descriptor = os.open(path, flags)  # non-blocking: a FIFO put there must not hang us
     except OSError:
         return False
-    with os.fdopen(descriptor, "rb") as stream:
+    try:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            return False
-        return vault.is_sealed(stream.read(len(vault.MAGIC)))
+            return False  # a folder, a FIFO, a device: not a sealed file, and not ours to read
+        return vault.is_sealed(os.read(descriptor, len(vault.MAGIC)))
+    except OSError:
+        return False
+    finally:
+        os.close(descriptor)
 
 
 def _read_no_follow(path: Path) -> bytes:
