@@ -16,18 +16,16 @@ file of a locked profile shares the key's salt and KDF parameters; each write ge
 nonce. Python cannot promise to wipe memory: :meth:`Key.forget` zeroes the key bytes it holds and
 drops the cipher, which is what can honestly be done.
 
-No Textual here.
+No Textual here. Everything but ``struct`` is imported when first used: the storage module
+imports this one, and start-up (which only looks for the magic bytes) should not pay for OpenSSL.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 import struct
-import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 #: The first bytes of every sealed file: never the start of a TOML file (which is text).
 MAGIC = b"SGLOCK\x00\x1a"
@@ -65,8 +63,7 @@ class NewerFormat(VaultError):
     """Sealed by a later Safe Ground, with a header this one can't read."""
 
 
-@dataclass(frozen=True)
-class KdfParams:
+class KdfParams(NamedTuple):
     """How a passphrase becomes a key: ``kdf`` is KDF_ARGON2ID (``a`` memory in KiB, ``b``
     iterations, ``c`` lanes) or KDF_SCRYPT (``a`` log2 of N, ``b`` r, ``c`` p)."""
 
@@ -99,6 +96,8 @@ class KdfParams:
 
 def normalise(passphrase: str) -> bytes:
     """NFC and UTF-8: the same passphrase typed in two terminals gives the same bytes."""
+    import unicodedata
+
     return unicodedata.normalize("NFC", passphrase).encode("utf-8", "surrogatepass")
 
 
@@ -120,8 +119,7 @@ def default_params() -> KdfParams:
     return ARGON2ID_DEFAULT if argon2id_available() else SCRYPT_DEFAULT
 
 
-@dataclass(frozen=True)
-class Header:
+class Header(NamedTuple):
     version: int
     params: KdfParams
     salt: bytes
@@ -170,6 +168,8 @@ def read_header(data: bytes) -> Header:
 
 
 def _check_of(derived: bytes) -> bytes:
+    import hashlib
+
     return hashlib.sha256(b"safeground passphrase check\x00" + derived[32:]).digest()[:CHECK_BYTES]
 
 
@@ -198,6 +198,8 @@ class Key:
     def unlock(cls, sealed: bytes, passphrase: str) -> Key:
         """The key that opens ``sealed`` (derived with the salt and cost its header records), or
         :class:`WrongPassphrase` / :class:`CannotDecrypt` / :class:`NewerFormat`."""
+        import hmac
+
         header = read_header(sealed)
         derived = header.params.derive(passphrase, header.salt)
         if not hmac.compare_digest(_check_of(derived), header.check):
