@@ -17,7 +17,7 @@ from pathlib import Path
 from bench import common
 from bench.common import Figure, machine, table
 
-GROUPS = ("startup", "cli", "autosave", "typing", "pageturn", "export", "scale")
+GROUPS = ("startup", "cli", "autosave", "lock", "typing", "pageturn", "export", "scale")
 RESULTS = Path(__file__).with_name("results.json")
 
 
@@ -28,6 +28,7 @@ class Plan:
     startup_reps: int = 15
     cli_reps: int = 20
     autosave_reps: int = 300
+    unlock_reps: int = 7
     typing_reps: int = 30
     typing_chars: int = 20_000
     #: Passes through every page of the built-in workbook (and as many bare screen switches).
@@ -55,6 +56,7 @@ class Plan:
             startup_reps=1,
             cli_reps=1,
             autosave_reps=2,
+            unlock_reps=1,
             typing_reps=1,
             typing_chars=2000,
             page_turn_passes=1,
@@ -92,7 +94,7 @@ def compile_bytecode() -> None:
 
 
 def run(plan: Plan, groups: tuple[str, ...], folder: Path, log=print) -> list[Figure]:
-    from bench import autosave_bench, cli_bench, export_bench, page_turn_bench, startup, typing_bench
+    from bench import autosave_bench, cli_bench, export_bench, lock_bench, page_turn_bench, startup, typing_bench
     from bench.workbooks import Home, builtin, fully_answered, generate_workbook, huge_title_workbook
     from safeground.loader import load_workbook
 
@@ -148,6 +150,11 @@ def run(plan: Plan, groups: tuple[str, ...], folder: Path, log=print) -> list[Fi
                 workbook, progress, folder / "autosave", plan.autosave_reps, loaded, plan.scale_serialize_reps
             ),
         )
+    if "lock" in groups:
+        part(
+            "passphrase lock",
+            lambda: lock_bench.run(workbook, progress, folder / "lock", plan.autosave_reps, plan.unlock_reps),
+        )
     if "typing" in groups:
         part("typing (Pilot)", lambda: typing_bench.run(folder / "typing", plan.typing_reps, plan.typing_chars))
     if "pageturn" in groups:
@@ -173,7 +180,16 @@ def run(plan: Plan, groups: tuple[str, ...], folder: Path, log=print) -> list[Fi
                 loaded, folder / "export-scale", plan.scale_export_reps, plan.scale_pdf_reps
             ),
         )
-    order = {"Start-up": 0, "Command line": 1, "Autosave": 2, "Typing": 3, "Page turn": 4, "Export": 5, "Scale": 6}
+    order = {
+        "Start-up": 0,
+        "Command line": 1,
+        "Autosave": 2,
+        "Lock": 2.5,
+        "Typing": 3,
+        "Page turn": 4,
+        "Export": 5,
+        "Scale": 6,
+    }
     figures.sort(key=lambda f: order.get(f.group, 9))
     return figures
 

@@ -45,7 +45,7 @@ def test_quick_benchmark_run_produces_every_figure(tmp_path):
     assert report["machine"]["nproc"] and report["machine"]["python"]
     figures = {f"{f['group']}: {f['name']}": f for f in report["figures"]}
     groups = {f["group"] for f in report["figures"]}
-    assert groups == {"Start-up", "Command line", "Autosave", "Typing", "Page turn", "Export", "Scale"}
+    assert groups == {"Start-up", "Command line", "Autosave", "Lock", "Typing", "Page turn", "Export", "Scale"}
     for name, figure in figures.items():
         assert figure["value"] > 0 or figure["budget_kind"] == "linear", name
         if figure["baseline_name"]:

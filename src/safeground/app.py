@@ -26,6 +26,7 @@ import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from time import monotonic
+from time import monotonic as idle_clock  # its own name: tests set the quick exit's clock alone
 from typing import TYPE_CHECKING, Any
 
 from textual import events, work
@@ -63,6 +64,7 @@ if TYPE_CHECKING:  # the screens are imported when first shown (start-up time, s
     from safeground.progress import Progress
     from safeground.screens.chapter import ChapterScreen
     from safeground.screens.home import HomeScreen
+    from safeground.screens.lock import LockScreen
     from safeground.screens.print_dialog import PrintDialog
     from safeground.screens.problem import ProblemScreen
 
@@ -84,6 +86,8 @@ FOOTER_KEYS = [
 ALWAYS_SHOWN = 2
 #: How often pending changes are handed to the writer: typing is never more than this from disk.
 AUTOSAVE_INTERVAL = 0.5
+#: How often (at most) the app looks whether it has been idle long enough to lock again.
+IDLE_CHECK = 1.0
 #: How often a failed save is tried again.
 RETRY_INTERVAL = 3.0
 MIN_WIDTH, MIN_HEIGHT = 80, 24
@@ -123,8 +127,16 @@ class SafeGroundApp(App[str], inherit_bindings=False):
     ]
 
     def __init__(
-        self, workbook: Workbook, store: ProgressStore, *, animate: bool = True, region: str | None = None
+        self,
+        workbook: Workbook,
+        store: ProgressStore,
+        *,
+        animate: bool = True,
+        region: str | None = None,
+        idle_lock: float | None = None,
     ) -> None:
+        """``idle_lock``: seconds without a key before a locked profile locks again (default: the
+        profile's setting, in minutes; 0 never)."""
         super().__init__()
         self.workbook = workbook
         self.store = store
@@ -162,6 +174,13 @@ class SafeGroundApp(App[str], inherit_bindings=False):
         self.watchdog: ExitWatchdog | None = None
         if not animate:
             self.animation_level = "none"
+        self.idle_lock = idle_lock
+        self._last_input = idle_clock()
+        self._lock_screen: LockScreen | None = None
+        #: While the lock screen is up after an idle lock: the session (its answers kept in memory,
+        #: nothing shown) and whether a chapter page was open, to return to that page and field.
+        self._locked_session: Session | None = None
+        self._locked_on_page = False
 
     # -- start-up ----------------------------------------------------------------------------
 
@@ -171,6 +190,7 @@ class SafeGroundApp(App[str], inherit_bindings=False):
             self.theme = self.settings.theme
         self.open_progress()
         self.set_interval(AUTOSAVE_INTERVAL, self._autosave_tick)
+        self.set_interval(min(IDLE_CHECK, (self.idle_lock or IDLE_CHECK) / 4), self._check_idle)
         self._started = True
         self.call_after_refresh(self._check_size)
 
@@ -179,6 +199,10 @@ class SafeGroundApp(App[str], inherit_bindings=False):
         from safeground.screens.problem import ProblemScreen
 
         try:
+            if self.store.needs_passphrase():
+                self.store.check_sealed()  # no passphrase can open a damaged file: say so instead
+                self._show_lock_screen()  # nothing of the workbook before the passphrase
+                return
             self.store.acquire_lock()
             progress = self.store.load(self.workbook)
         except ProfileLocked as error:
@@ -198,7 +222,10 @@ class SafeGroundApp(App[str], inherit_bindings=False):
         if not self.settings.welcomed:
             from safeground.screens.welcome import WelcomeScreen
 
-            self.push_screen(WelcomeScreen(self.store.path, self.workbook.support, self.region), self._welcomed)
+            self.push_screen(
+                WelcomeScreen(self.store.path, self.workbook.support, self.region, locked=self.store.key is not None),
+                self._welcomed,
+            )
         elif self._region_asked:
             self._save_settings()
 
@@ -314,6 +341,94 @@ class SafeGroundApp(App[str], inherit_bindings=False):
         self.open_progress()
         return moved
 
+    # -- the passphrase lock -----------------------------------------------------------------
+
+    def _show_lock_screen(self) -> None:
+        from safeground.screens.lock import LockScreen
+
+        self._lock_screen = LockScreen()
+        self.push_screen(self._lock_screen)
+
+    def on_lock_screen_unlock(self, message: LockScreen.Unlock) -> None:
+        self._try_passphrase(message.screen, message.passphrase)
+
+    @work(thread=True, exclusive=True, group="unlock")
+    def _try_passphrase(self, screen: LockScreen, passphrase: str) -> None:
+        """Derive the key off the app's thread (half a second, on purpose), then go on."""
+        from safeground.vault import WrongPassphrase
+
+        try:
+            self.store.unlock(passphrase)
+        except WrongPassphrase:
+            self.call_from_thread(screen.wrong)
+            return
+        except StorageError as error:  # can't be decrypted whatever the passphrase
+            self.call_from_thread(self._unlock_failed, error)
+            return
+        self.call_from_thread(self._unlocked)
+
+    def _unlock_failed(self, error: StorageError) -> None:
+        from safeground.screens.problem import ProblemScreen
+
+        self._close_lock_screen()
+        self.push_screen(ProblemScreen("unreadable", str(error)))
+
+    def _close_lock_screen(self) -> None:
+        if self._lock_screen is not None and self.screen is self._lock_screen:
+            self.pop_screen()
+        self._lock_screen = None
+
+    def _unlocked(self) -> None:
+        self._close_lock_screen()
+        self.settings = Settings.load(self.store.profile_dir, self.store.key)
+        # The region was guessed while the settings were sealed: the profile's own choice now counts.
+        if self._region_asked:
+            self.settings.region = self.region
+        else:
+            self.region = choose_region(self.workbook.support.codes, asked=None, saved=self.settings.region)
+        if self.settings.theme and self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        self._last_input = idle_clock()
+        session, self._locked_session = self._locked_session, None
+        if session is None:
+            self.open_progress()
+            return
+        self.session = session
+        session.start_saving(self._saver_reported)
+        self._update_status()
+        self._push_home(session)
+        if self._locked_on_page:
+            position = session.progress.position
+            self.open_page(position.chapter, position.page, position.field)
+
+    def _idle_limit(self) -> float:
+        return self.idle_lock if self.idle_lock is not None else 60.0 * self.settings.lock_after
+
+    def _check_idle(self) -> None:
+        limit = self._idle_limit()
+        if (
+            limit > 0
+            and self.session is not None
+            and self.store.key is not None
+            and idle_clock() - self._last_input >= limit
+        ):
+            self.lock_now()
+
+    def lock_now(self) -> None:
+        """Save, drop the key, take everything off the screen and show the lock screen."""
+        session = self.session
+        if session is None or self.store.key is None:
+            return
+        self._locked_on_page = self._chapter is not None and self._chapter in self.screen_stack
+        session.lock_again()
+        self.session, self._locked_session = None, session
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self._home = self._chapter = self._review = self._print_screen = self._support = self._too_small = None
+        self._update_status()
+        self._show_lock_screen()
+        self._check_size()
+
     # -- saving ------------------------------------------------------------------------------
 
     def on_answer_changed(self, message: AnswerChanged) -> None:
@@ -385,7 +500,7 @@ class SafeGroundApp(App[str], inherit_bindings=False):
         if self.session is None or self.session.read_only:
             return  # only a profile that is ours to write (locked by us, not read-only) is written
         try:
-            self.settings.save(self.store.profile_dir)
+            self.settings.save(self.store.profile_dir, self.store.key)
         except (OSError, StorageError):
             pass  # settings are a convenience; answers have their own, louder, error path
 
@@ -402,6 +517,8 @@ class SafeGroundApp(App[str], inherit_bindings=False):
         # and an Escape that closed something does not count: two presses to close two dialogs
         # close two dialogs. A key event passes through here twice (on its way down, then
         # bubbling back up), so each event is counted once.
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self._last_input = idle_clock()
         if isinstance(event, events.Key) and event.key == "escape" and event is not self._escape_event:
             self._escape_event = event
             now = monotonic()
@@ -595,6 +712,7 @@ class SafeGroundApp(App[str], inherit_bindings=False):
         """Save what can be saved in a moment, then leave with nothing left on screen."""
         if self.session is not None:
             self.session.save_and_wait(timeout=1.0)
+        self.store.forget_key()
         self.exit(QUICK_EXIT)
 
     def _save_and_leave(self) -> None:
@@ -724,6 +842,12 @@ class SafeGroundApp(App[str], inherit_bindings=False):
 
     def _session_commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand("Continue where you left off", "Open the page you were on", self.continue_where_left)
+        if self.store.key is not None:  # a profile locked with a passphrase
+            yield SystemCommand("Lock now", "Hide everything until the passphrase is typed", self.lock_now)
+            for minutes in (1, 5, 15, 0):
+                plural = "s" if minutes > 1 else ""
+                title = f"Lock after {minutes} minute{plural} without a key" if minutes else "Never lock by itself"
+                yield SystemCommand(title, "When Safe Ground locks itself again", self._lock_after_setter(minutes))
         yield SystemCommand(
             "Next unfinished page", "The next page with questions still to answer (F3)", self.action_next_unfinished
         )
@@ -740,6 +864,13 @@ class SafeGroundApp(App[str], inherit_bindings=False):
                 _palette_text(chapter.summary),
                 self._opener(chapter.id),
             )
+
+    def _lock_after_setter(self, minutes: int) -> Callable[[], None]:
+        def use() -> None:
+            self.settings.lock_after = minutes
+            self._save_settings()
+
+        return use
 
     def _opener(self, chapter_id: str) -> Callable[[], None]:
         return lambda: self.open_page(chapter_id)

@@ -19,9 +19,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from safeground import __version__
-from safeground.cli_support import PROG, CommandError, load_progress, open_store
+from safeground.cli_support import PROG, CommandError, ask_passphrase, load_progress, open_store
 from safeground.export.commands import register as register_export_commands
 from safeground.loader import WorkbookError, builtin_workbook_dir, check_workbook, load_workbook
+from safeground.lock_commands import register as register_lock_commands
 from safeground.storage import DEFAULT_PROFILE, ProgressFileError, StorageError
 from safeground.support_command import register as register_support_command
 from safeground.untrusted import for_terminal
@@ -81,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     fresh.add_argument("--force", action="store_true", help="also when the file is fine (it is still kept)")
     register_export_commands(command)  # export, print
     register_support_command(command)  # support
+    register_lock_commands(command)  # lock, unlock, change-passphrase
     return parser
 
 
@@ -305,7 +307,8 @@ def _check(args: argparse.Namespace) -> int:
 
 def _start_fresh(args: argparse.Namespace) -> int:
     workbook = load_workbook(args.workbook)
-    store = open_store(args, workbook.id)
+    # Whether a locked file is fine can only be told after its passphrase; --force needs none.
+    store = open_store(args, workbook.id, ask=None if args.force else ask_passphrase)
     if not store.has_file():
         _say(f"There is no progress file yet at {store.path}: you already start fresh.")
         return 0

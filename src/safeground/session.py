@@ -94,7 +94,21 @@ class Session:
 
         from safeground.storage import atomic_write
 
-        atomic_write(Path(path), serialize(self.progress), keep_backup=False)
+        data = serialize(self.progress)
+        if self.store.key is not None:  # a locked profile's answers stay sealed wherever they go
+            data = self.store.key.seal(data)
+        atomic_write(Path(path), data, keep_backup=False)
+
+    def lock_again(self, timeout: float = 3.0) -> bool:
+        """Save, stop the writer and drop the key, keeping the profile's OS lock (nobody else may
+        open it meanwhile). The session can't be used after this: unlocking makes a new one.
+        True when everything reached the disk first."""
+        saved = self.save_and_wait(timeout)
+        if self.saver is not None:
+            self.saver.close(timeout)
+            self.saver = None
+        self.store.forget_key()
+        return saved
 
     def close(self) -> None:
         if self.saver is not None:

@@ -8,6 +8,10 @@ One progress file per profile and workbook: ``<data dir>/<profile>/<workbook id>
 - Folders are 0700 and files 0600 whatever the umask: these are private reflections.
 - A file that does not parse or does not fit the format is never overwritten or deleted. The
   caller gets a :class:`ProgressFileError` naming the file and line, and may :meth:`move_aside` it.
+- A locked profile (``safeground lock``, see :mod:`safeground.vault`) has every file sealed with
+  its key: :meth:`ProgressStore.unlock` derives the key once, and from then on reading opens and
+  writing seals, inside the same atomic write, so no plaintext ever reaches the folder. Without
+  the key a locked file is neither read (:class:`NeedsPassphrase`) nor written over.
 - One process edits a profile at a time. The lock is an OS file lock (``flock``), which the kernel
   drops when its process dies, so a killed ``safeground`` never locks the person out.
 """
@@ -24,7 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from safeground import tomlparse
+from safeground import tomlparse, vault
 from safeground.content import Workbook
 from safeground.progress import Progress, ProgressFormatError
 
@@ -36,6 +40,7 @@ PROFILE_PATTERN = re.compile(r"[\w][\w.-]{0,63}")
 #: Larger than any workbook someone could fill by hand; past this we refuse rather than stall.
 MAX_PROGRESS_BYTES = 64 * 1024 * 1024
 TEMP_PREFIX = ".tmp-"
+SETTINGS_FILE = "settings.toml"
 
 
 class StorageError(Exception):
@@ -51,6 +56,14 @@ class ProgressFileError(StorageError):
         self.message = message
         place = f"{path}:{line}" if line else str(path)
         super().__init__(f"{place}: {message}")
+
+
+class NeedsPassphrase(ProgressFileError):
+    """The profile is locked: its passphrase must be given (:meth:`ProgressStore.unlock`) first.
+    Like any progress file that can't be used as it is, the file is left untouched."""
+
+    def __init__(self, path: Path):
+        super().__init__(path, "is locked with a passphrase; it must be given to open it")
 
 
 # -- who holds a profile's lock ---------------------------------------------------------------
@@ -380,6 +393,49 @@ class ProgressStore:
         #: The progress file as we last read or wrote it (see :meth:`write`): NOT_SEEN before
         #: either, None when there was no file.
         self._seen: _Seen | None | object = NOT_SEEN
+        #: The locked profile's key, from :meth:`unlock` until :meth:`forget_key`.
+        self.key: vault.Key | None = None
+
+    # -- the passphrase lock -----------------------------------------------------------------
+
+    @property
+    def settings_path(self) -> Path:
+        return self.profile_dir / SETTINGS_FILE
+
+    def profile_locked(self) -> bool:
+        """Whether this profile is locked: its progress file or its settings are sealed."""
+        return any(_starts_sealed(path) for path in (self.path, self.settings_path))
+
+    def needs_passphrase(self) -> bool:
+        return self.key is None and self.profile_locked()
+
+    def check_sealed(self) -> None:
+        """Before asking for a passphrase: raise :class:`ProgressFileError` if the sealed file's
+        header can't be read (cut short, damaged, from a newer Safe Ground), when no passphrase
+        could open it anyway."""
+        source = self._unlock_source()
+        if source is not None:
+            _check_header(*source)
+
+    def _unlock_source(self) -> tuple[Path, bytes] | None:
+        for path in (self.path, self.settings_path):
+            if _starts_sealed(path):
+                return path, _read_no_follow(path)
+        return None
+
+    def unlock(self, passphrase: str) -> None:
+        """Derive the key from ``passphrase`` (once; every save then only encrypts). Raises
+        :class:`safeground.vault.WrongPassphrase`, or :class:`ProgressFileError` for a file that
+        can't be decrypted whatever the passphrase. Nothing is written."""
+        source = self._unlock_source()
+        if source is not None:
+            _check_header(*source)
+            self.key = vault.Key.unlock(source[1], passphrase)
+
+    def forget_key(self) -> None:
+        if self.key is not None:
+            self.key.forget()
+        self.key = None
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -436,6 +492,7 @@ class ProgressStore:
                 path, f"cannot be read ({error.strerror or error}); check its permissions"
             ) from None
         self._seen = _Seen.of(info, raw)
+        raw = self._opened(raw)
         if not raw.strip():
             raise ProgressFileError(
                 path, "is empty; it was left as it is (the previous version may be in the .bak file beside it)"
@@ -447,6 +504,21 @@ class ProgressStore:
             raise ProgressFileError(path, message, error.line) from None
         except tomlparse.NotToml as error:
             raise ProgressFileError(path, f"is not valid TOML ({error.reason})", error.line) from None
+
+    def _opened(self, raw: bytes) -> bytes:
+        """The plaintext of a sealed progress file (a plain one is returned as it is)."""
+        if not vault.is_sealed(raw):
+            return raw
+        if self.key is None:
+            _check_header(self.path, raw)
+            raise NeedsPassphrase(self.path)
+        try:
+            return self.key.open(raw)
+        except vault.WrongPassphrase:
+            message = "was locked with another passphrase than the one just given; it was left as it is"
+            raise ProgressFileError(self.path, message) from None
+        except vault.VaultError as error:
+            raise ProgressFileError(self.path, f"can't be decrypted: {error}; it was left as it is") from None
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -471,10 +543,20 @@ class ProgressStore:
         :func:`atomic_write`; the saver passes its own reference, which tests swap for a failing one.
         """
         make_private_dir(self.profile_dir)
+        data = self.sealed(data, self.path)
         kept = self._keep_hand_edit()
         written = writer(self.path, data)
         self._seen = _Seen.of(written, data)
         return kept
+
+    def sealed(self, data: bytes, path: Path) -> bytes:
+        """``data`` as it may be written at ``path``: sealed when the profile is unlocked. Without
+        the key, a sealed file there is never replaced by plaintext (StorageError)."""
+        if self.key is not None:
+            return self.key.seal(data)
+        if _starts_sealed(path):
+            raise StorageError(f"{path} is locked with a passphrase; unlock it before saving")
+        return data
 
     def _keep_hand_edit(self) -> HandEditKept | None:
         seen = self._seen
@@ -672,6 +754,30 @@ class HandEditKept:
             f"{self.path.name} was changed outside Safe Ground while it was open. That version is kept, "
             f"unchanged, as {self.copy}; the progress file now holds the answers you see here."
         )
+
+
+def _check_header(path: Path, raw: bytes) -> None:
+    try:
+        vault.read_header(raw)
+    except vault.VaultError as error:
+        raise ProgressFileError(path, f"can't be decrypted: {error}; it was left as it is") from None
+
+
+def _starts_sealed(path: Path) -> bool:
+    """Whether the plain file at ``path`` starts as a sealed file does (a link never counts)."""
+    try:
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+        descriptor = os.open(path, flags)  # non-blocking: a FIFO put there must not hang us
+    except OSError:
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return False  # a folder, a FIFO, a device: not a sealed file, and not ours to read
+        return vault.is_sealed(os.read(descriptor, len(vault.MAGIC)))
+    except OSError:
+        return False
+    finally:
+        os.close(descriptor)
 
 
 def _read_no_follow(path: Path) -> bytes:

@@ -116,7 +116,7 @@ def _load(args: argparse.Namespace) -> tuple[Workbook, Progress, str]:
     from safeground.settings import Settings
 
     workbook, store, progress = load_progress(args)
-    region = choose(workbook.support.codes, asked=args.region, saved=Settings.load(store.profile_dir).region)
+    region = choose(workbook.support.codes, asked=args.region, saved=Settings.load(store.profile_dir, store.key).region)
     return workbook, progress, region
 
 

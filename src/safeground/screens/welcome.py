@@ -23,12 +23,18 @@ WELCOME = """\
 This is a workbook, not therapy. It gives you questions to think about, at your own pace. You can \
 skip anything, stop at any time, and come back later: your place is kept.
 
-Your answers stay on this computer. They are saved as plain text as you type, in:
+Your answers stay on this computer. {how}, in:
 {path}
-Anyone who can use this computer account can read that file.
+{who}
 
 F1 opens support lines from any screen.
 Press Esc twice (or F12) to leave at once: your answers are saved and the screen is cleared."""
+
+PLAIN = ("They are saved as plain text as you type", "Anyone who can use this computer account can read that file.")
+LOCKED = (
+    "They are saved encrypted with your passphrase as you type",
+    "Without the passphrase nobody can read that file, and nobody can recover a forgotten one.",
+)
 
 
 class WelcomeScreen(ModalScreen[str | None]):
@@ -40,9 +46,12 @@ class WelcomeScreen(ModalScreen[str | None]):
         Binding("right", "region(1)", "Next region", show=False),
     ]
 
-    def __init__(self, progress_path: Path, support: Support | None = None, region: str = "") -> None:
+    def __init__(
+        self, progress_path: Path, support: Support | None = None, region: str = "", *, locked: bool = False
+    ) -> None:
         super().__init__()
         self.progress_path = progress_path
+        self.locked = locked
         self.regions: tuple[Region, ...] = support.regions if support else ()
         codes = [r.code for r in self.regions]
         self.index = codes.index(region) if region in codes else 0
@@ -50,7 +59,9 @@ class WelcomeScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="welcome-box", classes="dialog"):
             yield Label("Welcome to Safe Ground", classes="dialog-title")
-            yield Static(Content(WELCOME.format(path=for_terminal(self.progress_path))), id="welcome-text")
+            how, who = LOCKED if self.locked else PLAIN
+            text = WELCOME.format(path=for_terminal(self.progress_path), how=how, who=who)
+            yield Static(Content(text), id="welcome-text")
             if self.regions:
                 yield Static(self._region_text(), id="welcome-region")
             yield Button("Continue (Enter)", id="welcome-continue", variant="primary", compact=True)
