@@ -22,6 +22,7 @@ from safeground import __version__
 from safeground.cli_support import PROG, CommandError, load_progress, open_store
 from safeground.export.commands import register as register_export_commands
 from safeground.loader import WorkbookError, builtin_workbook_dir, check_workbook, load_workbook
+from safeground.share.commands import register as register_share_commands
 from safeground.storage import DEFAULT_PROFILE, ProgressFileError, StorageError
 from safeground.untrusted import for_terminal
 
@@ -73,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     fresh = command("start-fresh", "set the progress file aside (kept, renamed) and start with no answers")
     fresh.add_argument("--force", action="store_true", help="also when the file is fine (it is still kept)")
     register_export_commands(command)  # export, print
+    register_share_commands(command)  # share, compare
     return parser
 
 
