@@ -342,3 +342,13 @@ def test_every_builtin_page_has_something_to_talk_about():
         for page in chapter.pages:
             assert 40 < len(page.discuss) < 300, page.id
             assert "fault" not in page.discuss.lower() and " he " not in page.discuss and " she " not in page.discuss
+
+
+def test_the_example_in_the_share_format_guide_reads_cleanly(tmp_path):
+    guide = (Path(__file__).parent.parent / "docs" / "share-format.md").read_text("utf-8")
+    example = guide.split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "example.toml").write_text(example, "utf-8")
+    shared = fileformat.read(tmp_path / "example.toml", builtin())
+    assert shared.unmatched == [] and shared.name == "Sam"
+    assert shared.answers["what-safety-is"]["what-helps"]["helpers"] == {"respect": 4, "honesty": 5}
+    assert set(tomllib.loads(example)) == fileformat.KEYS
