@@ -7,7 +7,7 @@ it just means defaults (and the welcome note once more).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from safeground import tomlparse
@@ -20,6 +20,8 @@ SETTINGS_FILE = "settings.toml"
 class Settings:
     welcomed: bool = False
     theme: str = ""
+    #: The one-time notes already shown ("share", "compare": the safety note before each).
+    notes_seen: list[str] = field(default_factory=list)
 
     @classmethod
     def load(cls, profile_dir: Path) -> Settings:
@@ -29,8 +31,11 @@ class Settings:
             return cls()
         welcomed = data.get("welcomed", False)
         theme = data.get("theme", "")
+        seen = data.get("notes_seen", [])
         return cls(
-            welcomed=welcomed if isinstance(welcomed, bool) else False, theme=theme if isinstance(theme, str) else ""
+            welcomed=welcomed if isinstance(welcomed, bool) else False,
+            theme=theme if isinstance(theme, str) else "",
+            notes_seen=[n for n in seen if isinstance(n, str)] if isinstance(seen, list) else [],
         )
 
     def save(self, profile_dir: Path) -> None:
@@ -38,5 +43,5 @@ class Settings:
         import tomli_w
 
         make_private_dir(profile_dir)
-        document = {"welcomed": self.welcomed, "theme": self.theme}
+        document = {"welcomed": self.welcomed, "theme": self.theme, "notes_seen": self.notes_seen}
         atomic_write(profile_dir / SETTINGS_FILE, tomli_w.dumps(document).encode("utf-8"), keep_backup=False)

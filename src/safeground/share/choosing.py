@@ -99,3 +99,36 @@ def choose(
     if not chosen:
         raise ChoiceError("nothing to share there: only completed pages are shared, and never a private question")
     return chosen
+
+
+def preview(page: SharePage) -> list[str]:
+    """What of ``page`` a share would hold, a line per question, for the dialog to show before
+    anything is saved; and how many private questions stay out."""
+    from safeground.export.answers import ListAnswer, OptionsAnswer, ScaleAnswer, StatementsAnswer, make_answer
+    from safeground.export.cleaning import clean, clean_answer
+
+    lines = []
+    for fld in shareable_fields(page.page):
+        if fld.id not in page.answers:
+            continue
+        answer = make_answer(fld, page.answers[fld.id])
+        if isinstance(answer, OptionsAnswer):
+            shown = ", ".join(answer.chosen)
+        elif isinstance(answer, ScaleAnswer):
+            shown = answer.scale.rating(answer.value)
+        elif isinstance(answer, StatementsAnswer):
+            shown = "; ".join(f"{row.statement} {row.rating_text}" for row in answer.rows)
+        elif isinstance(answer, ListAnswer):
+            shown = "; ".join(answer.items)
+        else:
+            shown = clean_answer(page.answers[fld.id], single_line=True)
+        lines.append(clean(fld.prompt, single_line=True))
+        lines.append(f"  {_shorter(shown)}")
+    held = sum(1 for f in page.page.fields if is_private(f))
+    if held:
+        lines.append(f"Not included: {held} private question{'s' if held != 1 else ''} on this page.")
+    return lines
+
+
+def _shorter(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

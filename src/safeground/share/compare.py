@@ -27,7 +27,7 @@ from safeground.share.choosing import shareable_answers, shareable_fields, share
 from safeground.share.fileformat import Shared
 
 #: What the other person is called when their file gives no name.
-PARTNER = "Your partner"
+PARTNER = "your partner"
 YOU = "You"
 
 
@@ -171,6 +171,11 @@ def _checklist(fld: Field, prompt: str, you: list[str], them: list[str], them_na
     yours = tuple(_label(fld, i) for i in ids if i in you)
     theirs = tuple(_label(fld, i) for i in ids if i in them)
     return Row(prompt, fld.kind, yours, theirs, tuple(notes))
+
+
+def capital(text: str) -> str:
+    """``text`` to start a line or a sentence: "your partner" becomes "Your partner"."""
+    return text[:1].upper() + text[1:]
 
 
 def _apart(you: int, them: int) -> str:

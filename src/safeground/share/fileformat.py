@@ -228,3 +228,24 @@ def _unusable(fld: Any, value: Any) -> str:
 def _short(ident: str) -> str:
     """An id from the file as a message names it: a hostile file's keys can be any length."""
     return ident if len(ident) <= 60 else ident[:59] + "…"
+
+
+def save_chosen(
+    workbook: Workbook,
+    progress: Any,
+    page_keys: Iterable[str],
+    name: str,
+    path: str | os.PathLike,
+    *,
+    replace: bool = False,
+    today: date | None = None,
+) -> tuple[Path, int]:
+    """Share the pages ``page_keys`` (``chapter/page``) to ``path``: what the dialog asks for.
+    The same choosing as the command's, so a private question can't be ticked into the file.
+    Returns where it was written and how many pages; raises :class:`~.choosing.ChoiceError`,
+    :class:`~safeground.export.TargetExists` or :class:`~safeground.export.ExportError`."""
+    from safeground.share.choosing import choose
+
+    pages = choose(workbook, progress, pages=list(page_keys))
+    written = write(path, build(workbook, pages, name, today or date.today()), replace=replace)
+    return written, len(pages)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from safeground.export.answers import TextAnswer
 from safeground.export.blocks import Block, BulletList, Heading, Paragraph, Span
 from safeground.export.document import PrintDocument, PrintField, PrintPage, format_date, shorten
-from safeground.share.compare import YOU, Comparison, PageComparison, Row
+from safeground.share.compare import YOU, Comparison, PageComparison, Row, capital
 
 TITLE = "Side by side"
 #: Said at the top of the sheet, the compare screen and the command's output.
@@ -79,7 +79,7 @@ def row_answer(row: Row, them: str) -> TextAnswer:
     """Both answers and what they share, as paragraphs."""
     paragraphs = [
         (f"{YOU}:", *(row.you or ("(no answer)",))),
-        (f"{them}:", *(row.them or ("(no answer)",))),
+        (f"{capital(them)}:", *(row.them or ("(no answer)",))),
     ]
     if row.notes:
         paragraphs.append(tuple(row.notes))
