@@ -211,7 +211,7 @@ def test_a_share_file_reads_back_as_it_was_written(tmp_path):
 @pytest.mark.parametrize(
     ("content", "says"),
     [
-        (b"format = \"safeground-share\"\nformat_version = [", "is not a share file"),
+        (b'format = "safeground-share"\nformat_version = [', "is not a share file"),
         (b"\xff\xfe garbage", "is not a share file"),
         (b'title = "a progress file"\n', "is not a Safe Ground share file"),
         (b'format = "safeground-share"\nformat_version = 9\nworkbook = "mini"\n', "newer Safe Ground (share format 9"),
