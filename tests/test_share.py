@@ -16,7 +16,7 @@ import pytest
 
 from export_fixtures import answered, builtin, mini_workbook, sample_answer, write_progress
 from safeground.cli import main
-from safeground.content import Field, Option, Page, Workbook
+from safeground.content import Field, Option, Workbook
 from safeground.progress import Progress
 from safeground.share import fileformat
 from safeground.share.choosing import ChoiceError, SharePage, choose, is_private, shareable_pages
@@ -46,7 +46,9 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def private_ids(workbook: Workbook) -> set[str]:
-    return {f.id for c in workbook.chapters for p in c.pages for f in p.fields if is_private(f)}
+    """Marked private, or a screening question (its choice brings up support): read from the
+    workbook here, not through the code under test."""
+    return {f.id for c in workbook.chapters for p in c.pages for f in p.fields if f.private or f.support}
 
 
 def field_ids(document: dict) -> set[str]:
@@ -352,3 +354,25 @@ def test_the_example_in_the_share_format_guide_reads_cleanly(tmp_path):
     assert shared.unmatched == [] and shared.name == "Sam"
     assert shared.answers["what-safety-is"]["what-helps"]["helpers"] == {"respect": 4, "honesty": 5}
     assert set(tomllib.loads(example)) == fileformat.KEYS
+
+
+def test_share_and_compare_never_import_textual(home, tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    script = (
+        "import json, sys\nfrom safeground.cli import main\n"
+        f"codes = [main(['share', '-o', {str(tmp_path / 's.toml')!r}, '--chapter', 'friend-lens']),"
+        f" main(['compare', {str(tmp_path / 's.toml')!r}, '-o', {str(tmp_path / 'sheet.md')!r}])]\n"
+        "print(json.dumps([codes, sorted(m for m in sys.modules if m.split('.')[0] == 'textual')]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "SAFEGROUND_DATA_DIR": str(home)},
+    )
+    codes, textual = json.loads(result.stdout.strip().splitlines()[-1])
+    assert codes == [0, 0] and textual == []
