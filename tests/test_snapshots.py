@@ -173,20 +173,31 @@ appreciations = ["Kind to strangers"]
 
 @pytest.mark.parametrize("no_color", [False, True], ids=["color", "no-color"])
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_compare_screen(snap_compare, data_dir, size, no_color, monkeypatch):
+def test_compare_screen(snap_compare, data_dir, size, no_color, monkeypatch, tmp_path):
     if no_color:
         monkeypatch.setenv("NO_COLOR", "1")
     prefill(data_dir, None, COMPARE_MINE)
-    share = data_dir / "from-alex.toml"
+    # Not in the shared snapshot folder: its path is never shown, and a folder of its own can't
+    # be emptied by another run of the snapshots meanwhile.
+    share = tmp_path / "from-alex.toml"
     share.write_text(COMPARE_THEIRS, encoding="utf-8")
     app = make_app(data_dir)
 
+    async def until_on_top(pilot, screen_type):
+        for _ in range(200):
+            if isinstance(pilot.app.screen, screen_type):
+                return
+            await pilot.pause()
+
     async def open_compare(pilot):
+        from safeground.screens.compare import CompareScreen
+        from safeground.screens.share_dialog import FileDialog
+
         pilot.app.settings.notes_seen = ["compare"]
         await pilot.press("f5")
-        await pilot.pause()
+        await until_on_top(pilot, FileDialog)
         pilot.app.screen.query_one("#file-path").value = str(share)
         await pilot.press("enter")
-        await pilot.pause()
+        await until_on_top(pilot, CompareScreen)
 
     assert snap_compare(app, terminal_size=size, run_before=settled(open_compare))
