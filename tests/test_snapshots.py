@@ -206,3 +206,70 @@ def test_home_half_done_without_colour(snap_compare, data_dir, monkeypatch):
         await pilot.press("tab")
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=settled(into_the_list))
+
+
+COMPARE_MINE = {
+    ("what-safety-is", "safety-and-security", "focus"): "both",
+    ("what-safety-is", "safety-and-security", "why-now"): "We keep having the same argument about chores.",
+    ("what-safety-is", "body-check", "trusted-body"): ["shoulders-drop", "warmth"],
+    ("what-safety-is", "body-check", "partner-body"): ["warmth", "tension"],
+    ("friend-lens", "friendship-first", "calm-closeness"): 7,
+    ("friend-lens", "brick-by-brick", "pace"): "about-right",
+}
+#: A partner's share file: differences of every sort, a name with markup, and a page only they answered.
+COMPARE_THEIRS = """\
+format = "safeground-share"
+format_version = 1
+workbook = "safe-ground"
+workbook_version = "1.0.0"
+shared = 2026-03-12
+name = "Alex [b]"
+
+[answers.what-safety-is.safety-and-security]
+focus = "safety"
+why-now = "I want us to [bold]fight less[/] and laugh more."
+
+[answers.what-safety-is.body-check]
+trusted-body = ["warmth", "slower-breath"]
+partner-body = ["warmth"]
+
+[answers.friend-lens.friendship-first]
+calm-closeness = 4
+
+[answers.friend-lens.just-a-friend]
+appreciations = ["Kind to strangers"]
+"""
+
+
+@pytest.mark.parametrize("no_color", [False, True], ids=["color", "no-color"])
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_compare_screen(snap_compare, data_dir, size, no_color, monkeypatch, tmp_path):
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    prefill(data_dir, None, COMPARE_MINE)
+    # Not in the shared snapshot folder: its path is never shown, and a folder of its own can't
+    # be emptied by another run of the snapshots meanwhile.
+    share = tmp_path / "from-alex.toml"
+    share.write_text(COMPARE_THEIRS, encoding="utf-8")
+    app = make_app(data_dir)
+    if no_color:
+        app = without_colour(app, monkeypatch)
+
+    async def until_on_top(pilot, screen_type):
+        for _ in range(200):
+            if isinstance(pilot.app.screen, screen_type):
+                return
+            await pilot.pause()
+
+    async def open_compare(pilot):
+        from safeground.screens.compare import CompareScreen
+        from safeground.screens.share_dialog import FileDialog
+
+        pilot.app.settings.notes_seen = ["compare"]
+        await pilot.press("f5")
+        await until_on_top(pilot, FileDialog)
+        pilot.app.screen.query_one("#file-path").value = str(share)
+        await pilot.press("enter")
+        await until_on_top(pilot, CompareScreen)
+
+    assert snap_compare(app, terminal_size=size, run_before=settled(open_compare))

@@ -63,10 +63,13 @@ if TYPE_CHECKING:  # the screens are imported when first shown (start-up time, s
     from safeground.export import Printer
     from safeground.progress import Progress
     from safeground.screens.chapter import ChapterScreen
+    from safeground.screens.compare import SheetWanted
     from safeground.screens.home import HomeScreen
     from safeground.screens.lock import LockScreen
     from safeground.screens.print_dialog import PrintDialog
     from safeground.screens.problem import ProblemScreen
+    from safeground.screens.share_dialog import ShareRequest
+    from safeground.share.compare import Comparison
 
 #: Two presses of Escape this close together leave at once (unless the first one closed something).
 QUICK_EXIT_WINDOW = 1.0
@@ -121,6 +124,8 @@ class SafeGroundApp(App[str], inherit_bindings=False):
         *[Binding(key, f"footer('{action}')", label, priority=first) for key, action, label, first in FOOTER_KEYS],
         *[Binding(key, action, label, show=False, priority=first) for key, action, label, first in FOOTER_KEYS],
         Binding("question_mark", "support", "Support", show=False),
+        Binding("f4", "share", "Share", show=False),
+        Binding("f5", "compare", "Compare", show=False),
         # Textual's own, not inherited (its Ctrl+Q would come first in the footer): Ctrl+C says
         # how to quit rather than quitting.
         Binding("ctrl+c", "help_quit", show=False, system=True),
@@ -702,6 +707,124 @@ class SafeGroundApp(App[str], inherit_bindings=False):
         for warning in outcome.warnings:
             self._notify_plain(warning, severity="warning", timeout=10)
 
+    # -- sharing and comparing (see safeground.share) ------------------------------------------
+
+    def action_share(self) -> None:
+        self._after_safety_note("share", self._open_share_dialog)
+
+    def action_compare(self) -> None:
+        self._after_safety_note("compare", self._ask_share_file)
+
+    def _after_safety_note(self, doing: str, then: Callable[[], None]) -> None:
+        """The note comes before the first share and the first compare, once per profile."""
+        from safeground.screens.share_dialog import SafetyNote
+
+        if self.session is None:
+            return
+        if doing in self.settings.notes_seen:
+            then()
+            return
+
+        def answered(go_on: bool | None) -> None:
+            if go_on:  # "Not now" shows the note again next time
+                self.settings.notes_seen = [*self.settings.notes_seen, doing]
+                self._save_settings()
+                then()
+
+        self.push_screen(SafetyNote(doing), answered)
+
+    def _open_share_dialog(self, path: Path | None = None) -> None:
+        from safeground.screens.share_dialog import ShareDialog
+
+        if self.session is not None:
+            self.push_screen(ShareDialog(self.workbook, self.session.progress, path), self._share_chosen)
+
+    def _share_chosen(self, request: ShareRequest | None, replace: bool = False) -> None:
+        from safeground.export import ExportError, TargetExists
+        from safeground.screens.confirm_replace import ConfirmReplace
+        from safeground.share.choosing import ChoiceError
+        from safeground.share.fileformat import save_chosen
+
+        if request is None or self.session is None:
+            return
+        path = request.path
+        try:
+            written, count = save_chosen(
+                self.workbook, self.session.progress, request.page_keys, request.name, path, replace=replace
+            )
+        except TargetExists as exists:
+            self.push_screen(
+                ConfirmReplace(exists.path, exists.link_target),
+                lambda yes: self._share_chosen(request, True) if yes else self._open_share_dialog(path),
+            )
+            return
+        except (ChoiceError, ExportError) as error:
+            self._notify_plain(str(error), title="Not saved", severity="warning", timeout=10)
+            return
+        pages = f"{count} page{'s' if count != 1 else ''}"
+        self._notify_plain(f"Saved {pages} to share in {written}. It is plain text: keep it private.", title="Done")
+
+    def _ask_share_file(self) -> None:
+        from safeground.screens.share_dialog import FileDialog
+
+        about = "The share file your partner saved for you. Your own answers are never changed by it."
+        self.push_screen(FileDialog("Compare with a share file", about), self._compare_with)
+
+    def _compare_with(self, path: Path | None) -> None:
+        from safeground.screens.compare import CompareScreen
+        from safeground.share.compare import compare
+        from safeground.share.fileformat import ShareFileError, read
+
+        if path is None or self.session is None:
+            return
+        try:
+            shared = read(path, self.workbook)
+        except ShareFileError as error:
+            self._notify_plain(f"{error}. Your own answers are untouched.", title="Can't compare", severity="warning")
+            return
+        self.push_screen(CompareScreen(compare(self.workbook, self.session.progress, shared)))
+
+    def on_sheet_wanted(self, message: SheetWanted) -> None:
+        from safeground.screens.print_dialog import default_folder
+        from safeground.screens.share_dialog import FileDialog
+
+        comparison = message.comparison
+        start = str(default_folder() / "conversation-sheet.pdf")
+        about = "A .pdf, .html, .md or .txt file, with both of your answers and room to talk."
+        dialog = FileDialog("Save a conversation sheet", about, start, button="Save")
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self._save_sheet(comparison, path)
+
+        self.push_screen(dialog, chosen)
+
+    @work(thread=True, group="sheet")
+    def _save_sheet(self, comparison: Comparison, path: Path, replace: bool = False) -> None:
+        from safeground.export import ExportError, TargetExists, format_for_path, render, write_private
+        from safeground.share.sheet import sheet_document
+
+        try:
+            data = render(sheet_document(comparison, self.workbook.id), format_for_path(path) or "pdf").data
+            write_private(path, data, replace=replace)
+        except TargetExists as exists:
+            self.call_from_thread(self._ask_replace_sheet, comparison, exists)
+            return
+        except ExportError as error:
+            self.call_from_thread(self._notify_plain, str(error), title="Not saved", severity="warning")
+            return
+        note = f"Saved the conversation sheet to {path}. It holds both of your answers: keep it private."
+        self.call_from_thread(self._notify_plain, note, title="Done")
+
+    def _ask_replace_sheet(self, comparison: Comparison, exists: Any) -> None:
+        from safeground.screens.confirm_replace import ConfirmReplace
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._save_sheet(comparison, exists.path, True)
+
+        self.push_screen(ConfirmReplace(exists.path, exists.link_target), answered)
+
     def _notify_plain(self, message: str, **options: Any) -> None:
         """A notice that shows ``message`` as it is (it may hold a path or an answer)."""
         self.notify(for_terminal(message), markup=False, **options)
@@ -856,6 +979,10 @@ class SafeGroundApp(App[str], inherit_bindings=False):
         yield SystemCommand("Review pages", "Your completed pages as they will print", self.action_review)
         yield SystemCommand(
             "Print or save pages…", "To a printer, or to a PDF, web page or text file", self.action_print_dialog
+        )
+        yield SystemCommand("Share with your partner…", "Save the pages you choose to a file (F4)", self.action_share)
+        yield SystemCommand(
+            "Compare with a share file…", "Your answers beside your partner's (F5)", self.action_compare
         )
         for chapter in self.workbook.chapters:
             # The palette reads titles and help as markup: workbook text is escaped for it.

@@ -23,6 +23,7 @@ from safeground.cli_support import PROG, CommandError, ask_passphrase, load_prog
 from safeground.export.commands import register as register_export_commands
 from safeground.loader import WorkbookError, builtin_workbook_dir, check_workbook, load_workbook
 from safeground.lock_commands import register as register_lock_commands
+from safeground.share.commands import register as register_share_commands
 from safeground.storage import DEFAULT_PROFILE, ProgressFileError, StorageError
 from safeground.support_command import register as register_support_command
 from safeground.untrusted import for_terminal
@@ -83,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_export_commands(command)  # export, print
     register_support_command(command)  # support
     register_lock_commands(command)  # lock, unlock, change-passphrase
+    register_share_commands(command)  # share, compare
     return parser
 
 

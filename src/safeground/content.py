@@ -72,6 +72,9 @@ class Page:
     title: str
     text: str
     fields: tuple[Field, ...]
+    #: A short "to talk about" prompt for partners comparing this page (optional): the
+    #: conversation sheet prints it under the page's answers side by side.
+    discuss: str = ""
 
     def field(self, field_id: str) -> Field | None:
         return next((f for f in self.fields if f.id == field_id), None)

@@ -11,7 +11,7 @@ anyone from reaching their answers, it just means defaults (and the welcome note
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from safeground import tomlparse, vault
@@ -27,6 +27,8 @@ class Settings:
     theme: str = ""
     region: str = ""
     lock_after: int = DEFAULT_LOCK_AFTER
+    #: The one-time notes already shown ("share", "compare": the safety note before each).
+    notes_seen: list[str] = field(default_factory=list)
 
     @classmethod
     def load(cls, profile_dir: Path, key: vault.Key | None = None) -> Settings:
@@ -45,12 +47,14 @@ class Settings:
         theme = data.get("theme", "")
         region = data.get("region", "")
         lock_after = data.get("lock_after_minutes", DEFAULT_LOCK_AFTER)
+        seen = data.get("notes_seen", [])
         return cls(
             welcomed=welcomed if isinstance(welcomed, bool) else False,
             theme=theme if isinstance(theme, str) else "",
             # Only what a region code can be: the file is ours, but anyone can edit it.
             region=region if isinstance(region, str) and re.fullmatch("[a-z]{2}|other", region) else "",
             lock_after=lock_after if type(lock_after) is int and 0 <= lock_after <= 24 * 60 else DEFAULT_LOCK_AFTER,
+            notes_seen=[n for n in seen if isinstance(n, str)] if isinstance(seen, list) else [],
         )
 
     def to_bytes(self) -> bytes:
@@ -61,6 +65,7 @@ class Settings:
             "theme": self.theme,
             "region": self.region,
             "lock_after_minutes": self.lock_after,
+            "notes_seen": self.notes_seen,
         }
         return tomli_w.dumps(document).encode("utf-8")
 

@@ -61,7 +61,7 @@ def load_chapter(file: Path, data: dict, text: str, problems: list[Problem]) -> 
 
 
 def _load_page(check: FileChecker, table: dict, path: tuple[str, int]) -> Page:
-    check.keys(table, path, {"id", "title", "text", "fields"})
+    check.keys(table, path, {"id", "title", "text", "discuss", "fields"})
     page_id = check.ident(table, path)
     fields = []
     for index, field_table in enumerate(check.tables(table, path, "fields", page_id, what="field ([[pages.fields]])")):
@@ -75,6 +75,7 @@ def _load_page(check: FileChecker, table: dict, path: tuple[str, int]) -> Page:
         title=check.string(table, path, "title", ident=page_id),
         text=check.string(table, path, "text", required=False, ident=page_id),
         fields=tuple(f for f, _ in fields),
+        discuss=check.string(table, path, "discuss", required=False, ident=page_id),
     )
 
 

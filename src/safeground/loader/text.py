@@ -18,7 +18,7 @@ import re
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 #: Keys whose text is shown as paragraphs, so it may hold line breaks and tabs. Everything else
 #: (ids, titles, prompts, labels, options, names) is shown on one line.
-PROSE_KEYS = frozenset({"text", "intro", "description", "help", "about", "emergency", "region_note", "note"})
+PROSE_KEYS = frozenset({"text", "discuss", "intro", "description", "help", "about", "emergency", "region_note", "note"})
 
 
 def control_message(key: str, text: str, index: int) -> str:
