@@ -14,15 +14,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from typing import TextIO
 
-from safeground.cli_support import PROG, CommandError, open_store, profile_flag
+from safeground.cli_support import PROG, CommandError, ask_passphrase, open_store, profile_flag
 from safeground.loader import load_workbook
 from safeground.plain.conversation import Conversation
 from safeground.plain.printing import Printer
 from safeground.plain.reading import LineReader
 from safeground.plain.steps import all_steps, index_of
+from safeground.regions import choose
 from safeground.session import Session
+from safeground.settings import Settings
 from safeground.storage import ProfileLocked, ProgressFileError, StorageError
 
 INTRO = (
@@ -38,7 +41,13 @@ def open_session(args: argparse.Namespace) -> Session:
     A progress file that cannot be read is left untouched (CommandError says how to start fresh,
     as ``status`` does); a profile open in another Safe Ground is a CommandError too."""
     workbook = load_workbook(args.workbook)
-    store = open_store(args, workbook.id)
+    # A locked profile asks for its passphrase first (from the first line of a pipe), as every way in does.
+    store = open_store(args, workbook.id, ask=ask_passphrase)
+    # The support lines `support` prints: the region the app would show (``--region``, else the
+    # profile's choice, else the locale's guess).
+    saved = Settings.load(store.profile_dir, store.key).region
+    region = choose(workbook.support.codes, asked=getattr(args, "region", None), saved=saved)
+    workbook = replace(workbook, support=workbook.support.opening(region))
     try:
         store.acquire_lock()
     except ProfileLocked as error:

@@ -19,10 +19,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from safeground.share.compare import YOU, Comparison, PageComparison, Row, capital
 from safeground.share.sheet import FOR_TALKING, heading_line, summary_lines
+from safeground.widgets.footer import SafeFooter
 from safeground.widgets.plain import plain, plain_lines
 
 
@@ -66,7 +67,7 @@ class CompareScreen(Screen):
                 yield Static(plain("There is no page you both answered yet."), classes="cmp-heading")
             for page in self.comparison.pages:
                 yield from self._page(page)
-        yield Footer()
+        yield SafeFooter()
 
     def on_mount(self) -> None:
         self.title = f"Side by side with {self.comparison.them}"

@@ -33,6 +33,8 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("Ctrl+R", "review your pages as they will print"),
             ("F2", "print or save pages"),
             ("F3", "the next page that isn't finished"),
+            ("F4", "share chosen pages with your partner, as a file"),
+            ("F5", "compare with your partner's share file"),
             ("Ctrl+P", "commands: chapters, colours and more"),
             ("Ctrl+Q", "quit (your answers are saved)"),
         ],
