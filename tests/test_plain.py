@@ -31,7 +31,9 @@ MINI = Path(__file__).parent / "data" / "mini"
 
 def converse(data_dir: Path, replies: str, *args: str, workbook: Path | None = MINI) -> tuple[int, str]:
     """Run plain mode in-process with ``replies`` as its input: (exit status, what it printed)."""
-    options = ["--data-dir", str(data_dir), "--plain", *args]
+    # The United States' lines unless a test asks for others: the same on every machine, whatever its locale.
+    region = [] if "--region" in args else ["--region", "us"]
+    options = ["--data-dir", str(data_dir), "--plain", *region, *args]
     if workbook is not None:
         options = ["--workbook", str(workbook), *options]
     out = io.StringIO()
@@ -187,6 +189,14 @@ def test_support_at_any_prompt_and_after_a_screening_answer(tmp_path):
     assert said.count(hotline) == 2
     assert said.count(SUPPORT_LEAD) == 1
     assert mini_answers(tmp_path)["first"]["picks"]["mood"] == "unsafe"
+
+
+def test_support_shows_the_chosen_regions_lines(tmp_path):
+    save_mini(tmp_path, {}, Position("first", "picks", "mood"))
+    code, said = converse(tmp_path, "support\nquit\n", "--region", "gb")
+    assert code == 0
+    assert "call 999" in said and "0808 2000 247" in said
+    assert "1-800-799-7233" not in said
 
 
 def test_private_questions_are_marked(tmp_path, write_workbook):
