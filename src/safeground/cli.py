@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from safeground import __version__
-from safeground.cli_support import PROG, CommandError, ask_passphrase, load_progress, open_store
+from safeground.cli_support import PROG, CommandError, ask_passphrase, forgiving, load_progress, open_store
 from safeground.export.commands import register as register_export_commands
 from safeground.loader import WorkbookError, builtin_workbook_dir, check_workbook, load_workbook
 from safeground.lock_commands import register as register_lock_commands
@@ -165,12 +165,7 @@ def _tolerate_narrow_output() -> None:
     """Where the output can't show a character (PYTHONIOENCODING=ascii, an old console), print a
     '?' for it rather than stop with a traceback."""
     for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            try:
-                reconfigure(errors="replace")
-            except (ValueError, OSError):
-                pass
+        forgiving(stream)
 
 
 def _run_app(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from typing import TextIO
 
 from safeground.content import Workbook
 from safeground.loader import load_workbook
@@ -89,3 +90,15 @@ def load_progress(
             f"  To keep it and start fresh: {PROG} start-fresh{profile_flag(args)}"
         ) from None
     return workbook, store, progress
+
+
+def forgiving(stream: TextIO) -> TextIO:
+    """``stream`` set to put U+FFFD (reading) or '?' (writing) where a character can't be decoded or
+    shown, rather than stop with a traceback: input that isn't UTF-8, PYTHONIOENCODING=ascii."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        try:
+            reconfigure(errors="replace")
+        except (ValueError, OSError):
+            pass
+    return stream

@@ -17,7 +17,7 @@ import sys
 from dataclasses import replace
 from typing import TextIO
 
-from safeground.cli_support import PROG, CommandError, ask_passphrase, open_store, profile_flag
+from safeground.cli_support import PROG, CommandError, ask_passphrase, forgiving, open_store, profile_flag
 from safeground.loader import load_workbook
 from safeground.plain.conversation import Conversation
 from safeground.plain.printing import Printer
@@ -71,7 +71,7 @@ def open_session(args: argparse.Namespace) -> Session:
 def run_plain(args: argparse.Namespace, source: TextIO | None = None, out: TextIO | None = None) -> int:
     """Hold the conversation (on stdin and stdout unless given); the process's exit status."""
     session = open_session(args)
-    source = source if source is not None else _forgiving(sys.stdin)
+    source = source if source is not None else forgiving(sys.stdin)
     out = out if out is not None else sys.stdout
     printer = Printer(out)
     try:
@@ -133,14 +133,3 @@ class _Saver:
         self.saved_revision = session.revision
         if kept is not None:
             self.printer.line(str(kept))
-
-
-def _forgiving(stream: TextIO) -> TextIO:
-    """Standard input that reads bytes which are not UTF-8 as U+FFFD rather than stopping."""
-    reconfigure = getattr(stream, "reconfigure", None)
-    if reconfigure is not None:
-        try:
-            reconfigure(errors="replace")
-        except (ValueError, OSError):
-            pass
-    return stream
