@@ -106,3 +106,31 @@ async def test_home_progress_reads_as_text_and_the_focus_is_marked(tmp_path, mon
         await settle(pilot, app)
         assert line_with(app, "What emotional safety is", "pages").lstrip().startswith("> What emotional safety is")
         assert under_cursor(app) == ">"
+
+
+async def test_the_print_dialog_reads_ticked_and_chosen_and_the_cursor_follows_its_focus(tmp_path, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f2")
+        for _ in range(50):
+            await pilot.pause()
+            if type(app.screen).__name__ == "PrintDialog":
+                break
+        await settle(pilot, app)
+        # Every chapter ticked, the drafts box not, a file chosen over a printer: by glyph alone.
+        assert "[x] What emotional safety is" in line_with(app, "What emotional safety is")
+        assert "[ ] Include unfinished pages" in line_with(app, "unfinished pages")
+        assert "( ) A printer" in line_with(app, "A printer") and "(•) A file" in line_with(app, "A file")
+        # The focus starts on Save: the cursor on its first letter, not where the last page left it.
+        assert under_cursor(app, 4) == "Save"
+        await pilot.press("shift+tab")  # back from Save: the name box, and on
+        for _ in range(6):
+            await pilot.press("shift+tab")
+            if type(app.focused).__name__ == "TickBox":
+                break
+        await settle(pilot, app)
+        assert type(app.focused).__name__ == "TickBox"
+        x, y = app.cursor_position
+        assert lines(app)[y][x - 3 : x + 2] in ("> [x]", "> [ ]"), lines(app)[y]

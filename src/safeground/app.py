@@ -543,6 +543,13 @@ class SafeGroundApp(App[str], inherit_bindings=False):
             return True
         return focused is not None and (not focused.is_attached or not focused.display)
 
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The terminal's cursor on whatever took the focus, on every screen and dialog (a braille
+        display or a magnifier follows it); controls that know better place it themselves."""
+        from safeground.widgets.cursor import follow_focus
+
+        self.call_after_refresh(follow_focus, event.widget)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "footer":
             return str(parameters[0]) in self._footer_keys()

@@ -37,7 +37,10 @@ from safeground.print_job import PrintJob
 from safeground.screens.confirm_folder import ConfirmCreateFolder
 from safeground.storage import DEFAULT_PROFILE
 from safeground.untrusted import for_terminal
+from safeground.widgets.checklist_field import ChecklistBox
+from safeground.widgets.choice_field import ChoiceSet, DotButton
 from safeground.widgets.plain import plain
+from safeground.widgets.tick_box import TickBox
 
 if TYPE_CHECKING:
     from safeground.content import Workbook
@@ -122,17 +125,17 @@ class PrintDialog(ModalScreen[PrintJob | None]):
             yield Label("Print or save pages", classes="dialog-title")
             with VerticalScroll(id="print-body"):
                 yield Label("Chapters", classes="print-label")
-                yield SelectionList[str](*rows, id="print-chapters", compact=True)
-                yield Checkbox(
+                yield ChecklistBox(*rows, id="print-chapters", compact=True)
+                yield TickBox(
                     "Include unfinished pages (marked as drafts)", self.include_drafts, id="print-drafts", compact=True
                 )
                 if self.private_count:
                     private = again.include_private if again else False
-                    yield Checkbox(private_label(self.private_count), private, id="print-private", compact=True)
+                    yield TickBox(private_label(self.private_count), private, id="print-private", compact=True)
                 yield Label("Where to", classes="print-label")
-                with RadioSet(id="print-destination", compact=True):
-                    yield RadioButton("A printer", to_printer, id="to-printer")
-                    yield RadioButton("A file", not to_printer, id="to-file")
+                with ChoiceSet(id="print-destination", compact=True):
+                    yield DotButton("A printer", to_printer, id="to-printer")
+                    yield DotButton("A file", not to_printer, id="to-file")
                 yield Select[str]([], prompt="Looking for printers…", id="print-printer", compact=True, disabled=True)
                 with Horizontal(id="print-file-row"):
                     yield Select[str](FORMAT_CHOICES, value=fmt, allow_blank=False, id="print-format", compact=True)

@@ -26,13 +26,9 @@ NOT_CHOSEN = "( )"
 FOCUS_MARK = "> "
 
 
-class OptionButton(RadioButton):
-    """A radio button for one option, which knows the option's id: the answer is the id, and
-    the label (author text, drawn as plain text) is only what a person reads."""
-
-    def __init__(self, option: Option, chosen: bool = False) -> None:
-        super().__init__(plain(option.label), value=chosen)
-        self.option_id = option.id
+class DotButton(RadioButton):
+    """A radio button that reads chosen or not without colour: ``(•)`` or ``( )``, with ``>``
+    before it while its set has the focus and its cursor is on it."""
 
     @property
     def _button(self) -> Content:
@@ -51,6 +47,15 @@ class OptionButton(RadioButton):
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return len(FOCUS_MARK) + super().get_content_width(container, viewport)
+
+
+class OptionButton(DotButton):
+    """A radio button for one option, which knows the option's id: the answer is the id, and
+    the label (author text, drawn as plain text) is only what a person reads."""
+
+    def __init__(self, option: Option, chosen: bool = False) -> None:
+        super().__init__(plain(option.label), value=chosen)
+        self.option_id = option.id
 
 
 class ChoiceSet(RadioSet):
@@ -77,7 +82,7 @@ class ChoiceSet(RadioSet):
         self._show_cursor()
 
     def _show_cursor(self) -> None:
-        for button in self.query(OptionButton):
+        for button in self.query(DotButton):
             button.refresh()
         self.call_after_refresh(self.place_cursor)
 
