@@ -88,8 +88,18 @@ async def test_share_by_keyboard_after_the_safety_note(tmp_path):
     assert written and not written & private
 
 
-async def test_compare_by_keyboard_shows_hostile_text_as_text_and_saves_a_sheet(tmp_path):
+async def test_compare_by_keyboard_shows_hostile_text_as_text_and_saves_and_prints_a_sheet(tmp_path, monkeypatch):
+    from safeground.export import printing
     from safeground.share import fileformat
+
+    printed: list[tuple[bytes, str | None]] = []
+
+    def fake_submit(pdf, printer=None, title=""):
+        printed.append((pdf.read_bytes(), printer))
+        return "Office-7", "Office"
+
+    monkeypatch.setattr(printing, "require_lp", lambda: None)
+    monkeypatch.setattr(printing, "submit", fake_submit)
     from safeground.share.choosing import shareable_pages
 
     data = setup(tmp_path)
@@ -131,6 +141,12 @@ async def test_compare_by_keyboard_shows_hostile_text_as_text_and_saves_a_sheet(
         await app.workers.wait_for_complete()
         html = sheet.read_text("utf-8")
         assert "&lt;b&gt;bold&lt;/b&gt;" in html and "<b>bold" not in html
+        # Printed from the same screen: the sheet goes to the default printer as a PDF.
+        await pilot.press("p")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert printed and printed[0][0].startswith(b"%PDF") and printed[0][1] is None
+        assert any("Sent to printer Office as job Office-7" in str(n.message) for n in app._notifications)
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, CompareScreen)

@@ -63,7 +63,7 @@ if TYPE_CHECKING:  # the screens are imported when first shown (start-up time, s
     from safeground.export import Printer
     from safeground.progress import Progress
     from safeground.screens.chapter import ChapterScreen
-    from safeground.screens.compare import SheetWanted
+    from safeground.screens.compare import SheetPrintWanted, SheetWanted
     from safeground.screens.home import HomeScreen
     from safeground.screens.lock import LockScreen
     from safeground.screens.print_dialog import PrintDialog
@@ -821,6 +821,26 @@ class SafeGroundApp(App[str], inherit_bindings=False):
             self.call_from_thread(self._notify_plain, str(error), title="Not saved", severity="warning")
             return
         note = f"Saved the conversation sheet to {path}. It holds both of your answers: keep it private."
+        self.call_from_thread(self._notify_plain, note, title="Done")
+
+    def on_sheet_print_wanted(self, message: SheetPrintWanted) -> None:
+        self._notify_plain("Printing the conversation sheet…", title="Printing")
+        self._print_sheet(message.comparison)
+
+    @work(thread=True, group="sheet")
+    def _print_sheet(self, comparison: Comparison) -> None:
+        """The sheet on the default printer (a PDF made privately and deleted once CUPS has it);
+        with no printer, the notice says so and how to save it instead."""
+        from safeground.export import ExportError, print_document
+        from safeground.share.sheet import sheet_document
+
+        try:
+            result = print_document(sheet_document(comparison, self.workbook.id))
+        except ExportError as error:
+            note = f"{error}. You can save the sheet instead (s) and print it from there."
+            self.call_from_thread(self._notify_plain, note, title="Not printed", severity="warning")
+            return
+        note = f"{result.message}. The printout holds both of your answers: keep it private."
         self.call_from_thread(self._notify_plain, note, title="Done")
 
     def _ask_replace_sheet(self, comparison: Comparison, exists: Any) -> None:

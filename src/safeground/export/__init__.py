@@ -69,6 +69,7 @@ __all__ = [
     "ExportResult",
     "NothingToExport",
     "PrintDocument",
+    "print_document",
     "PrintPage",
     "PrintResult",
     "Printer",
@@ -208,12 +209,19 @@ def print_pages(
     deleted once CUPS has it, or when SIGTERM, SIGHUP or SIGINT ends the command first.
     """
     from safeground.export.document import build_document
-    from safeground.export.output import private_folder, write_private_file
-    from safeground.export.printing import PrintingError, PrintResult, check_printer_name, require_lp, submit
 
     document = build_document(
         workbook, progress, chapters, include_drafts, profile, include_private=include_private, name=name, region=region
     )
+    return print_document(document, printer)
+
+
+def print_document(document: PrintDocument, printer: str | None = None) -> PrintResult:
+    """Render ``document`` as a PDF and send it to ``printer`` (None: the default printer), the
+    temporary PDF private and deleted as :func:`print_pages` says. Raises :class:`PrintingError`."""
+    from safeground.export.output import private_folder, write_private_file
+    from safeground.export.printing import PrintingError, PrintResult, check_printer_name, require_lp, submit
+
     require_lp()  # say so before spending time on the PDF
     if printer:
         check_printer_name(printer)

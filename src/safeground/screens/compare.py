@@ -35,6 +35,14 @@ class SheetWanted(Message):
         self.comparison = comparison
 
 
+class SheetPrintWanted(Message):
+    """Print this comparison as a conversation sheet on the default printer."""
+
+    def __init__(self, comparison: Comparison) -> None:
+        super().__init__()
+        self.comparison = comparison
+
+
 class CompareScreen(Screen):
     DEFAULT_CSS = """
     CompareScreen #compare { padding: 0 1; }
@@ -49,6 +57,7 @@ class CompareScreen(Screen):
     BINDINGS = [
         Binding("escape", "close", "Back"),
         Binding("s", "sheet", "Save a conversation sheet…"),
+        Binding("p", "print_sheet", "Print it"),
     ]
 
     def __init__(self, comparison: Comparison) -> None:
@@ -93,6 +102,9 @@ class CompareScreen(Screen):
 
     def action_sheet(self) -> None:
         self.post_message(SheetWanted(self.comparison))
+
+    def action_print_sheet(self) -> None:
+        self.post_message(SheetPrintWanted(self.comparison))
 
     def action_close(self) -> None:
         self.dismiss()
