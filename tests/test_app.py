@@ -696,3 +696,26 @@ async def test_letters_typed_right_after_choosing_a_chapter_land_in_its_page(tmp
         await settle(pilot, app)
         assert isinstance(app.screen, ChapterScreen)
         assert isinstance(app.focused, Input) and app.focused.value == "Kim"
+
+
+async def test_back_from_a_page_the_continue_button_shows_where_it_goes_in_full(tmp_path):
+    """The button grew with its label: it kept the width of "Start" and read "Continue: What"."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # Start
+        for _ in range(50):
+            await pilot.pause()
+            if type(app.screen).__name__ == "ChapterScreen" and app.focused is not None:
+                break
+        await pilot.press("space")  # the first option of the first question
+        await settle(pilot, app)
+        await pilot.press("ctrl+o")
+        for _ in range(50):
+            await pilot.pause()
+            if type(app.screen).__name__ == "HomeScreen":
+                break
+        await pilot.pause()
+        drawn = "\n".join("".join(s.text for s in strip) for strip in app.screen._compositor.render_strips())
+        first = app.workbook.chapters[0]
+        assert f"Continue: {first.title} · {first.pages[0].title}" in drawn, drawn

@@ -285,7 +285,11 @@ class HomeScreen(Screen):
         self.query_one(OverallProgress).done = sum(done.values())
 
     def watch_continue_label(self, label: str) -> None:
-        self.query_one("#continue", Button).label = plain(label)
+        button = self.query_one("#continue", Button)
+        button.label = plain(label)
+        # Its width is its label's: without a new layout it kept the old one ("Start"), and back
+        # from a page it read "Continue: What".
+        button.refresh(layout=True)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "continue":
