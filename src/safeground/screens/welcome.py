@@ -30,7 +30,11 @@ Your answers stay on this computer. {how}, in:
 F1 opens support lines from any screen.
 Press Esc twice (or F12) to leave at once: your answers are saved and the screen is cleared."""
 
-PLAIN = ("They are saved as plain text as you type", "Anyone who can use this computer account can read that file.")
+PLAIN = (
+    "They are saved as plain text as you type",
+    "Anyone who can use this computer account can read that file, unless you lock it with a "
+    "passphrase (the command safeground lock).",
+)
 LOCKED = (
     "They are saved encrypted with your passphrase as you type",
     "Without the passphrase nobody can read that file, and nobody can recover a forgotten one.",
