@@ -27,6 +27,11 @@ settings.load_profile("safeground")
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "wheel: builds the wheel and installs it in a fresh venv (about a minute)")
+    config.addinivalue_line(
+        "markers",
+        "alone: holds the app to a time budget while it runs; `make test` runs these after the rest, "
+        "by themselves, so the suite's other process doesn't eat the app's time",
+    )
 
 
 def write_workbook(folder: Path, files: Mapping[str, str | bytes]) -> Path:

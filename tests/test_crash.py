@@ -237,6 +237,7 @@ def _chain(number: int, root: Path, slow: float) -> list[Run]:
     return runs
 
 
+@pytest.mark.alone
 def test_sigkill_at_random_moments_never_loses_more_than_the_last_second(tmp_path):
     started = time.monotonic()
     with ThreadPoolExecutor(CHAINS) as pool:

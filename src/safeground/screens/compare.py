@@ -56,8 +56,8 @@ class CompareScreen(Screen):
     """
     BINDINGS = [
         Binding("escape", "close", "Back"),
-        Binding("s", "sheet", "Save a conversation sheet…"),
-        Binding("p", "print_sheet", "Print it"),
+        Binding("s", "sheet", "Save sheet…"),
+        Binding("p", "print_sheet", "Print sheet"),
     ]
 
     def __init__(self, comparison: Comparison) -> None:
