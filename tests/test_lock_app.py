@@ -59,6 +59,9 @@ def screen_text(app) -> str:
 
 
 async def unlock(pilot, app, passphrase: str = "open sesame") -> None:
+    # The lock screen is on top as soon as it is pushed; its field comes when it is composed (on a
+    # busy machine, some turns later).
+    await wait_for(pilot, lambda: isinstance(app.screen, LockScreen) and bool(app.screen.query(Input)))
     field = app.screen.query_one(Input)
     field.value = passphrase
     await pilot.press("enter")
