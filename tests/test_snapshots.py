@@ -257,7 +257,8 @@ def test_compare_screen(snap_compare, data_dir, size, no_color, monkeypatch, tmp
 
     async def until_on_top(pilot, screen_type):
         for _ in range(200):
-            if isinstance(pilot.app.screen, screen_type):
+            # On top and mounted: pushed is not yet composed on a busy machine.
+            if isinstance(pilot.app.screen, screen_type) and pilot.app.screen.is_mounted:
                 return
             await pilot.pause()
 
