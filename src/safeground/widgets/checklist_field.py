@@ -10,17 +10,16 @@ from __future__ import annotations
 from rich.segment import Segment
 from rich.style import Style
 from textual.app import ComposeResult
-from textual.events import Blur, Focus
 from textual.geometry import Offset
 from textual.strip import Strip
 from textual.widgets import OptionList, SelectionList
 
 from safeground.widgets.base import FieldWidget
-from safeground.widgets.cursor import place_cursor
+from safeground.widgets.cursor import ShowsFocus, place_cursor
 from safeground.widgets.plain import plain
 
 
-class ChecklistBox(SelectionList[str]):
+class ChecklistBox(SelectionList[str], ShowsFocus):
     """A selection list whose boxes read checked or not, and whose cursor shows without colour.
 
     A long option wraps onto more lines, read whole (Textual's list cuts it short with "…": its
@@ -65,13 +64,6 @@ class ChecklistBox(SelectionList[str]):
     def watch_highlighted(self, highlighted: int | None) -> None:
         super().watch_highlighted(highlighted)
         self.call_after_refresh(self.place_cursor)
-
-    def on_focus(self, event: Focus) -> None:
-        self.refresh()
-        self.call_after_refresh(self.place_cursor)
-
-    def on_blur(self, event: Blur) -> None:
-        self.refresh()
 
     def place_cursor(self) -> None:
         """The cursor inside the box of the option it is on."""

@@ -10,6 +10,7 @@ button's first letter.
 from __future__ import annotations
 
 from textual.content import Content
+from textual.events import Blur, Focus
 from textual.geometry import Offset
 from textual.widget import Widget
 from textual.widgets import Button
@@ -66,3 +67,21 @@ def cursor_back_on(widget: Widget | None) -> None:
             widget.app.cursor_position = widget.cursor_screen_offset
     else:
         follow_focus(widget)
+
+
+class ShowsFocus(Widget):
+    """For a control that draws its own focus mark (a ``>``) and places the cursor itself: it is
+    drawn again when the focus comes or goes, and puts the cursor in place once laid out.
+
+    Listed after the Textual widget (``class TickBox(Checkbox, ShowsFocus)``): Textual names a
+    widget's CSS types along its first bases, so queries and styles for ``Checkbox`` still match."""
+
+    def place_cursor(self) -> None:
+        raise NotImplementedError
+
+    def on_focus(self, event: Focus) -> None:
+        self.refresh()
+        self.call_after_refresh(self.place_cursor)
+
+    def on_blur(self, event: Blur) -> None:
+        self.refresh()

@@ -8,18 +8,17 @@ the focus a ``>`` stands before it, and the terminal's cursor sits inside the bo
 from __future__ import annotations
 
 from textual.content import Content
-from textual.events import Blur, Focus
 from textual.geometry import Offset, Size
 from textual.widgets import Checkbox
 
-from safeground.widgets.cursor import place_cursor
+from safeground.widgets.cursor import ShowsFocus, place_cursor
 
 TICKED = "[x]"
 NOT_TICKED = "[ ]"
 FOCUS_MARK = "> "
 
 
-class TickBox(Checkbox):
+class TickBox(Checkbox, ShowsFocus):
     @property
     def _button(self) -> Content:
         if not self.value:
@@ -31,13 +30,6 @@ class TickBox(Checkbox):
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return len(FOCUS_MARK) + super().get_content_width(container, viewport)
-
-    def on_focus(self, event: Focus) -> None:
-        self.refresh()
-        self.call_after_refresh(self.place_cursor)
-
-    def on_blur(self, event: Blur) -> None:
-        self.refresh()
 
     def place_cursor(self) -> None:
         """The cursor inside the box, where the x is or would be."""
