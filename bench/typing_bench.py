@@ -33,7 +33,7 @@ QUIET = 0.05
 WORKBOOK_TOML = """id = "typing"
 title = "Typing"
 version = "1"
-description = "One page with two long answers, for the typing benchmark."
+description = "A page with two long answers, for the typing benchmark, and a page after it."
 chapters = ["typing"]
 """
 
@@ -57,6 +57,18 @@ id = "empty"
 kind = "long_text"
 prompt = "The empty one"
 required = false
+
+# The page after: the app builds it while the person types on the first and keeps it underneath,
+# so the keystrokes are timed with it there, as they are in the workbook.
+[[pages]]
+id = "after"
+title = "The page after"
+text = "More to write."
+
+[[pages.fields]]
+id = "later"
+kind = "long_text"
+prompt = "Another long one"
 """
 
 
@@ -172,6 +184,7 @@ async def _measure(workbook_dir: Path, data_dir: Path, reps: int, big_chars: int
     progress = Progress(workbook.id, workbook.version)
     text = long_text(big_chars)
     progress.set(workbook, "typing", "page", "big", text)
+    progress.set(workbook, "typing", "after", "later", text[:2000])
     prepare_data_dir(data_dir, workbook, progress)
     store = ProgressStore(data_dir, "default", workbook.id)
     app = SafeGroundApp(workbook, store, animate=False)
@@ -181,8 +194,12 @@ async def _measure(workbook_dir: Path, data_dir: Path, reps: int, big_chars: int
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
             app.open_page("typing", "page", "big")
-            for _ in range(4):
+            for _ in range(100):
                 await pilot.pause()
+                if getattr(app.screen, "next_ready", None) is not None:
+                    break
+            else:
+                raise RuntimeError("the page after was never got ready underneath")
             areas = {name: app.screen.query_one(f"#field-{name} TextArea", TextArea) for name in ("big", "empty")}
             if len(areas["big"].text) != len(text):
                 raise RuntimeError(f"the big field holds {len(areas['big'].text)} characters, not {len(text)}")

@@ -62,13 +62,13 @@ async def open_page(pilot, app, chapter_id: str, page_id: str) -> None:
     from safeground.widgets.base import FieldWidget
 
     def ready(screen) -> bool:
-        if not isinstance(screen, ChapterScreen) or screen.page.id != page_id:
+        if not isinstance(screen, ChapterScreen) or screen.page.id != page_id or screen.shown is None:
             return False
         if screen.session.read_only:
-            fields = list(screen.query_one("#page").query(FieldWidget))
+            fields = list(screen.shown.query(FieldWidget))
             return bool(fields) and all(field.disabled for field in fields)
         focused = app.focused
-        return focused is not None and focused.screen is screen and screen.query_one("#page") in focused.ancestors
+        return focused is not None and focused.screen is screen and screen.shown in focused.ancestors
 
     app.open_page(chapter_id, page_id)
     for _ in range(50):

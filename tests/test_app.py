@@ -138,7 +138,7 @@ async def test_statements_rated_row_by_row(tmp_path):
         await pilot.click(rows[1], offset=rows[1].point_offset(2))
         await settle(pilot, app)
         assert isinstance(app.screen, ChapterScreen)
-        assert app.screen.query_one("#page").has_class("-complete")
+        assert app.screen.shown.has_class("-complete")
     assert answers(tmp_path, "kinds")["kinds"]["statements"]["tenets"] == {"one-topic": 4, "no-yelling": 2}
 
 

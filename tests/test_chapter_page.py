@@ -58,7 +58,7 @@ async def test_a_page_turn_never_draws_the_new_page_with_the_old_pages_marks(tmp
 
 
 def _inside_page(app, y: int) -> bool:
-    page = app.screen.query_one("#page").region
+    page = app.screen.shown.region
     return page.y <= y < page.bottom
 
 

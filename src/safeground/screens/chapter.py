@@ -15,22 +15,23 @@ from textual import events, on
 from textual._context import active_message_pump
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.dom import DOMNode
 from textual.events import DescendantFocus
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widget import Widget
-from textual.widgets import Button, Header, Label, Markdown, ProgressBar, Static
+from textual.widget import MountError
+from textual.widgets import Button, Header, Label, ProgressBar
 
 from safeground.messages import AnswerChanged, GoHome, OpenPage, SupportWanted
+from safeground.screens.page_view import PageView
 from safeground.untrusted import for_terminal
 from safeground.widgets.base import FieldWidget
 from safeground.widgets.cursor import cursor_back_on, follow_focus
 from safeground.widgets.footer import SafeFooter
 from safeground.widgets.plain import plain
-from safeground.widgets.registry import widget_for
 
 if TYPE_CHECKING:
     from safeground.content import Chapter, Page
@@ -45,8 +46,9 @@ WIDE = 100
 
 
 class PageMarks(NamedTuple):
-    """What the page bar shows: which page, whether it is complete, and pages done."""
+    """What the page bar shows: which chapter and page, whether it is complete, and pages done."""
 
+    chapter_id: str
     page_index: int
     complete: bool
     done: int
@@ -102,15 +104,28 @@ class ChapterScreen(Screen):
         #: Pages built so far: a late step of an earlier build knows it is out of date.
         self._builds = 0
         #: The page each field widget was built for: a change can arrive after its page has gone.
-        self._page_of: weakref.WeakKeyDictionary[FieldWidget, str] = weakref.WeakKeyDictionary()
+        self._page_of: weakref.WeakKeyDictionary[FieldWidget, tuple[str, str]] = weakref.WeakKeyDictionary()
+        #: The page on top, and the one after it, built while the person reads (see PageView).
+        self.shown: PageView | None = None
+        self._waiting: PageView | None = None
+        #: The build of the waiting page while it is under way: a page turn waits for it.
+        self._readying: asyncio.Future[None] | None = None
 
     @property
     def page(self) -> Page:
         return self.chapter.pages[self.page_index]
 
+    @property
+    def next_ready(self) -> PageView | None:
+        """The page Ctrl+N brings up, once it is built and waiting underneath."""
+        readying = self._readying
+        if self._waiting is None or readying is None or not readying.done():
+            return None
+        return self._waiting
+
     def compose(self) -> ComposeResult:
         yield Header()
-        yield VerticalScroll(id="page")
+        yield Vertical(id="pages")
         with Horizontal(id="page-nav"):
             yield Button("← Previous", id="previous", compact=True)
             yield Label("", id="page-where")
@@ -119,70 +134,141 @@ class ChapterScreen(Screen):
         yield SafeFooter()
 
     async def on_mount(self) -> None:
-        self.title = for_terminal(self.chapter.title)
         # The terminal's cursor stays on the focused control when the page scrolls or is laid
         # out again under it: each control placed it where the control was at the time.
         self.screen_layout_refresh_signal.subscribe(self, self._laid_out, immediate=True)
         await self.show_page(self.page_index, self.focus_field)
 
-    async def show_page(self, index: int, field_id: str | None = None) -> None:
-        """Replace the page's widgets with those of page ``index`` and put the cursor in a field."""
+    def on_unmount(self) -> None:
+        if self._readying is not None:
+            self._readying.cancel()
+
+    async def show_page(self, index: int, field_id: str | None = None, chapter: Chapter | None = None) -> None:
+        """Show page ``index`` (of ``chapter``, by default this one) and put the cursor in a field."""
         leaving, self._leaving = self.focused or self._leaving, None
+        # Asked before the cursor leaves it: taking the cursor away queues a message of its own.
+        typing_on_its_way = leaving is not None and leaving.message_queue_size > 0
         self._hold_keys()
-        await self._let_typing_land(leaving)
+        if typing_on_its_way:
+            await self._let_typing_land(leaving)
         self._keep_answers()
-        # No frame is drawn until the new page is whole and its marks are its own: drawn midway,
+        chapter = chapter or self.chapter
+        view = await self._ready_page(chapter, index)
+        # No frame is drawn until the new page is on top and its marks are its own: drawn midway,
         # it showed the new title under the old page's "✓ This page is complete" and "Page 1 of 7".
         with self.app.batch_update():
-            await self._build_page(index, field_id)
-
-    async def _build_page(self, index: int, field_id: str | None) -> None:
-        session = self.session
-        self.page_index = index
-        page = self.page
-        progress = session.progress
-        container = self.query_one("#page", VerticalScroll)
-        await container.remove_children()
-        # The page's marks are set while the page is empty: "-complete" on the page restyles
-        # everything in it, which costs nothing before the new widgets are there.
-        self._refresh_marks()
-        widgets: list[Widget] = []
-        if index == 0 and self.chapter.intro:
-            # Markdown is read as Markdown, never as Textual markup; only its control characters
-            # need stand-ins.
-            widgets.append(Markdown(for_terminal(self.chapter.intro, multiline=True), classes="chapter-intro"))
-        widgets.append(Label(plain(page.title), classes="page-title"))
-        widgets.append(Static(Content("✓ This page is complete"), classes="page-complete"))
-        if page.text:
-            widgets.append(Markdown(for_terminal(page.text, multiline=True), classes="page-text"))
-        for field in page.fields:
-            widget = widget_for(field, progress.usable(self.chapter.id, page.id, field))
-            self._page_of[widget] = page.id
-            widgets.append(widget)
-        await container.mount_all(widgets)
-        if session.read_only:  # opened to look only: nothing typed here could be saved
-            for widget in container.query(FieldWidget):
-                widget.disabled = True
-        container.scroll_home(animate=False)
-        target = field_id if field_id and page.field(field_id) else progress.first_unanswered(self.chapter.id, page)
-        session.move_to(self.chapter.id, page.id, target)
-        self.post_message(AnswerChanged(settled=True))
+            if view is None:
+                view = self._new_view(chapter, index, shown=True)
+                await self.query_one("#pages", Vertical).mount(view)
+                view.scroll_home(animate=False)
+            self._bring_up(view)
+        self._draw_now()
         self._builds += 1
+        page = self.page
+        progress = self.session.progress
+        target = field_id if field_id and page.field(field_id) else progress.first_unanswered(chapter.id, page)
+        self.session.move_to(chapter.id, page.id, target)
+        self.post_message(AnswerChanged(settled=True))
         self.call_after_refresh(self._focus_field, target, self._builds)
+
+    def _draw_now(self) -> None:
+        """Draw the page just brought up now, not at the screen's next frame tick.
+
+        Textual draws a screen's own changes on a 60-a-second timer, so a page brought up
+        waited up to 17 ms for it, where opening a new screen is drawn at once. A page turn is
+        that, for the person, and is drawn like it: a screen switch lays out and draws the screen
+        (``Screen._refresh_layout``) as soon as it is on top; this asks for the same."""
+        draw = getattr(self, "_refresh_layout", None)
+        if draw is not None and self.is_current and not self.app._batch_count:
+            draw()
+
+    def _new_view(self, chapter: Chapter, index: int, *, shown: bool) -> PageView:
+        view = PageView(chapter, index, self.session.progress, shown=shown, read_only=self.session.read_only)
+        for widget in view.fields:
+            self._page_of[widget] = view.key
+        return view
+
+    async def _ready_page(self, chapter: Chapter, index: int) -> PageView | None:
+        """The waiting page, if it is the one wanted and still holds the answers saved now."""
+        readying = self._readying
+        if readying is not None and not readying.done():
+            try:
+                await asyncio.wait_for(asyncio.shield(readying), self.LANDING_WAIT)
+            except (TimeoutError, asyncio.CancelledError):
+                pass
+        view, self._waiting = self._waiting, None
+        if view is None:
+            return None
+        wanted = view.chapter is chapter and view.index == index
+        if wanted and view.is_attached and readying is not None and readying.done():
+            if view.holds(self.session.progress, self.session.read_only):
+                return view
+        if view.is_attached:
+            await view.remove()
+        return None
+
+    def _bring_up(self, view: PageView) -> None:
+        """Put ``view`` on top and make this screen about its page; the page left goes."""
+        old, self.shown = self.shown, view
+        view.show(True)
+        pages = self.query_one("#pages", Vertical)
+        if pages.children and pages.children[0] is not view:
+            pages.move_child(view, before=0)  # first, so a search of the screen finds it first
+        if old is not None and old is not view:
+            old.show(False)
+            old.display = False  # not drawn under the new page on the way out
+            self.call_after_refresh(old.remove)
+        if view.chapter is not self.chapter:
+            self.chapter = view.chapter
+        self.title = for_terminal(self.chapter.title)
+        self.page_index = view.index
+        self._refresh_marks()
+
+    def _ready_next(self, build: int) -> None:
+        """Build the page after this one underneath it, while the person reads."""
+        if build != self._builds or not self.is_attached:
+            return
+        following = self._following()
+        waiting = self._waiting
+        if following is None or (waiting is not None and (waiting.chapter, waiting.index) == following):
+            return
+        self._readying = asyncio.ensure_future(self._build_waiting(*following))
+
+    async def _build_waiting(self, chapter: Chapter, index: int) -> None:
+        if self._waiting is not None:
+            old, self._waiting = self._waiting, None
+            await old.remove()
+        view = self._new_view(chapter, index, shown=False)
+        self._waiting = view
+        try:
+            await self.query_one("#pages", Vertical).mount(view)
+        except (MountError, NoMatches):
+            self._waiting = None  # the screen is closing: nothing to get ready for
+
+    def _following(self) -> tuple[Chapter, int] | None:
+        """The page Ctrl+N opens: the next in this chapter, or the next chapter's first."""
+        if self.page_index + 1 < len(self.chapter.pages):
+            return self.chapter, self.page_index + 1
+        workbook = self.session.workbook
+        index = workbook.chapter_index(self.chapter.id)
+        if index is not None and index + 1 < len(workbook.chapters):
+            return workbook.chapters[index + 1], 0
+        return None
 
     def _laid_out(self, screen: Screen) -> None:
         cursor_back_on(self.focused)
 
     def _focus_field(self, field_id: str, build: int) -> None:
-        if build != self._builds:
+        if build != self._builds or self.shown is None:
             return  # another page is on its way
-        for widget in self.query(FieldWidget):
+        for widget in self.shown.fields:
             if widget.field.id == field_id:
                 widget.focus_control()
                 break
         # focus() lands on the app's next turn (and set_focus hands the held keys on); should
         # nothing have taken the cursor by then, the keys still go on rather than wait forever.
         self.app.call_later(self._focus_missed, build)
+        self.call_after_refresh(self._ready_next, build)
 
     def _focus_missed(self, build: int) -> None:
         if build == self._builds and self.focused is None and self._held_keys is not None:
@@ -204,11 +290,11 @@ class ChapterScreen(Screen):
     def _keep_answers(self) -> None:
         """Store what the fields being left hold now. A change on its way to this screen as a
         message would go with the widgets; storing it here loses nothing."""
-        for widget in self.query_one("#page", VerticalScroll).query(FieldWidget):
-            if widget.value != widget._reported:
-                value = widget.value
-                widget.changed(settled=True)  # what it reports from now on; stored just below
-                self._store(widget, value, settled=True)
+        if self.shown is None:
+            return
+        for widget, value in self.shown.answers():
+            widget.changed(settled=True)  # what it reports from now on; stored just below
+            self._store(widget, value, settled=True)
 
     def _hold_keys(self) -> None:
         """Take the cursor out of the page being replaced: from now on keys wait for the new one."""
@@ -293,18 +379,19 @@ class ChapterScreen(Screen):
     def _refresh_marks(self) -> None:
         progress = self.session.progress
         complete = progress.page_complete(self.chapter.id, self.page)
-        self.marks = PageMarks(self.page_index, complete, progress.chapter_progress(self.chapter).done)
+        self.marks = PageMarks(self.chapter.id, self.page_index, complete, progress.chapter_progress(self.chapter).done)
 
     def watch_marks(self, marks: PageMarks | None) -> None:
         if marks is None:
             return
         total = len(self.chapter.pages)
-        self.query_one("#page", VerticalScroll).set_class(marks.complete, "-complete")
+        if self.shown is not None:
+            self.shown.set_class(marks.complete, "-complete")
         mark = " ✓" if marks.complete else ""
         self.query_one("#page-where", Label).update(
             Content(f"Page {marks.page_index + 1} of {total}{mark} · {marks.done}/{total} complete")
         )
-        self.query_one("#chapter-bar", ProgressBar).update(progress=marks.done)
+        self.query_one("#chapter-bar", ProgressBar).update(total=total, progress=marks.done)
         self.query_one("#previous", Button).disabled = marks.page_index == 0
         self.query_one("#next", Button).label = plain(self._next_label())
 
@@ -331,14 +418,14 @@ class ChapterScreen(Screen):
         """Store an answer on the page its field was built for (which may just have been left)."""
         session = self.session
         field = widget.field
-        page_id = self._page_of.get(widget, self.page.id)
-        session.answer(self.chapter.id, page_id, field.id, value)
-        if page_id == self.page.id:
-            session.move_to(self.chapter.id, page_id, field.id)
+        chapter_id, page_id = self._page_of.get(widget, (self.chapter.id, self.page.id))
+        session.answer(chapter_id, page_id, field.id, value)
+        if (chapter_id, page_id) == (self.chapter.id, self.page.id):
+            session.move_to(chapter_id, page_id, field.id)
             self._refresh_marks()
         self.post_message(AnswerChanged(settled=settled))
         if field.kind == "choice" and value in field.support:
-            self.post_message(SupportWanted((self.chapter.id, page_id, field.id)))
+            self.post_message(SupportWanted((chapter_id, page_id, field.id)))
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         self.call_after_refresh(follow_focus, event.widget)  # the terminal's cursor on a button too
@@ -368,15 +455,13 @@ class ChapterScreen(Screen):
     # Each move returns the message that asks the app for another screen, if it leaves this one.
 
     async def _next_page(self) -> OpenPage | GoHome | None:
-        if self.page_index + 1 < len(self.chapter.pages):
-            await self.show_page(self.page_index + 1)
-            return None
-        workbook = self.session.workbook
-        index = workbook.chapter_index(self.chapter.id) or 0
-        if index + 1 < len(workbook.chapters):
-            following = workbook.chapters[index + 1]
-            return OpenPage(following.id, following.pages[0].id)
-        return GoHome()
+        # The next chapter opens here too, on this screen: its first page is ready like any other.
+        following = self._following()
+        if following is None:
+            return GoHome()
+        chapter, index = following
+        await self.show_page(index, chapter=chapter)
+        return None
 
     async def _previous_page(self) -> OpenPage | GoHome | None:
         if self.page_index > 0:

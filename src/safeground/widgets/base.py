@@ -69,6 +69,12 @@ class FieldWidget(Vertical):
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self._cursor_was = event.widget  # not stopped: the page keeps its place by it too
+        self.add_class("-cursor")
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        focused = self.screen.focused if self.is_attached else None
+        if focused is None or self not in focused.ancestors:
+            self.remove_class("-cursor")
 
     async def on_key(self, event: events.Key) -> None:
         """A key typed in this field that comes up unused after the cursor has moved on (Tab
