@@ -607,13 +607,23 @@ async def test_f1_reaches_support_from_dialogs_and_review_too(tmp_path, where, m
 
 
 @pytest.mark.parametrize(
-    "size, label", [((80, 24), "Next chapter →"), ((120, 40), "Next chapter: Through a friend's eyes →")]
+    "size, label",
+    [
+        ((80, 24), "Next chapter →"),
+        # At 100 the progress bar is shown too: the name was cut to "Next chapter:".
+        ((100, 30), "Next chapter →"),
+        ((120, 40), "Next chapter: Through a friend's eyes →"),
+    ],
 )
 async def test_the_last_page_leads_to_the_next_chapter_in_words_that_fit(tmp_path, size, label):
+    from test_chapter_page import screen_text
+
     app = make_app(tmp_path)
     async with app.run_test(size=size) as pilot:
         await open_page(pilot, app, "what-safety-is", "checking-in")
         assert str(app.screen.query_one("#next").label) == label
+        bar = [line for line in screen_text(app).splitlines() if "Page 6 of 6" in line]
+        assert bar and label in bar[0], "the whole label is on the screen"
         await pilot.press("ctrl+n")
         await pilot.pause()
         await pilot.pause()

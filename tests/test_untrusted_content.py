@@ -93,7 +93,8 @@ async def test_every_screen_draws_hostile_workbook_text_as_stand_ins(tmp_path):
     workbook = _two_chapters(_hostile(app.workbook))
     _with_workbook(app, workbook)
     assert CONTROL.search(workbook.chapters[0].pages[2].fields[0].options[0].label), "test set-up"
-    async with app.run_test(size=SIZE) as pilot:
+    # Wide enough for the last page's button to name the (long, hostile) next chapter whole.
+    async with app.run_test(size=(160, 40)) as pilot:
         await _wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
         home = assert_no_controls(app, "home")
         assert "␛[2J" in home and "\ufffd31m" in home, "drawn as visible stand-ins"

@@ -41,8 +41,12 @@ if TYPE_CHECKING:
 #: The keys that move the cursor between fields, and which way.
 FOCUS_KEYS = {"tab": "next", "shift+tab": "previous"}
 
-#: From this many columns the page bar names the next chapter on its last page.
+#: From this many columns the page bar shows a progress bar (the app's "-wide" breakpoint).
 WIDE = 100
+#: Columns of the page bar around its words: its padding, "← Previous" and its padding, a gap
+#: each side of "Page n of m", the Next button's padding; and the progress bar with its margins.
+BAR_FRAME = 2 + 12 + 4 + 2
+BAR_PROGRESS = 22 + 4
 
 
 class PageMarks(NamedTuple):
@@ -388,23 +392,28 @@ class ChapterScreen(Screen):
         if self.shown is not None:
             self.shown.set_class(marks.complete, "-complete")
         mark = " ✓" if marks.complete else ""
-        self.query_one("#page-where", Label).update(
-            Content(f"Page {marks.page_index + 1} of {total}{mark} · {marks.done}/{total} complete")
-        )
+        where = f"Page {marks.page_index + 1} of {total}{mark} · {marks.done}/{total} complete"
+        self.query_one("#page-where", Label).update(Content(where))
         self.query_one("#chapter-bar", ProgressBar).update(total=total, progress=marks.done)
         self.query_one("#previous", Button).disabled = marks.page_index == 0
-        self.query_one("#next", Button).label = plain(self._next_label())
+        self.query_one("#next", Button).label = plain(self._next_label(where))
 
-    def _next_label(self) -> str:
+    def on_resize(self) -> None:
+        if self.marks is not None:  # the next chapter's name may fit now, or no longer
+            self.watch_marks(self.marks)
+
+    def _next_label(self, where: str) -> str:
         if self.page_index + 1 < len(self.chapter.pages):
             return "Next →"
         workbook = self.session.workbook
         index = workbook.chapter_index(self.chapter.id) or 0
         if index + 1 < len(workbook.chapters):
-            # The next chapter's name only where the bar has room for it beside "Page n of m".
-            if self.app.size.width >= WIDE:
-                return f"Next chapter: {workbook.chapters[index + 1].title} →"
-            return "Next chapter →"
+            # The next chapter's name only where the whole of it fits beside "Page n of m" (and
+            # the progress bar, where there is one): cut, it read "Next chapter:" and nothing.
+            named = plain(f"Next chapter: {workbook.chapters[index + 1].title} →")
+            width = self.app.size.width
+            room = width - BAR_FRAME - len(where) - (BAR_PROGRESS if width >= WIDE else 0)
+            return named.plain if named.cell_length <= room else "Next chapter →"
         return "Back to contents"
 
     # -- answers -----------------------------------------------------------------------------
