@@ -6,13 +6,34 @@ moment, as soon as a save is under way (a temp file exists), or while it is stil
 every kill:
 
 - the progress file parses and loads, and so does its ``.bak``;
-- it holds everything typed more than one second before the kill (and nothing that wasn't typed);
+- it holds everything the app had on screen more than one second before the kill (and nothing
+  that wasn't typed);
 - nothing is left behind except, after a kill in the middle of a save, that save's temp file
   (``.tmp-safe-ground.toml.*``): no process can tidy up after SIGKILL. The next start removes it
   under the profile's lock, before showing anything, and that is checked too.
 
 Three chains of runs go side by side, each on its own data folder, two of them with slow saves
 (each fsync and backup link followed by a short pause) so that kills land inside saves often.
+
+When a keystroke counts as typed. The promise is about what the app has. A key the test wrote
+to the terminal that the app has not read yet (starved of CPU, say, by two busy processes on a
+two-core machine beside the other chains' apps) is not the app's to save, however long it waits
+there; counting from the write made the test fail on a loaded machine with autosave working. So a
+key counts from the moment the app has drawn it: the test keeps a copy of the screen from the
+app's output (:class:`Screen`) and, after each frame the app finishes, reads the answer's text
+before the cursor. That is the typing up to the last key the app has handled (read, put in the
+answer, drawn): the first sign from outside that the app has a key. The draw comes a frame after
+the change and the test looks every POLL seconds, so the moment noted is late by a few tens of
+milliseconds at most, in the app's favour, against a budget of a second. Frames are taken whole:
+the test tells Textual, which asks as it starts, that the terminal has synchronised output (DEC
+mode 2026, as most terminals do), so each frame comes between two markers and half a frame is
+never read as the screen. Each typing run first waits for the letter it syncs on to show at the
+cursor, so a screen the test can no longer read fails loudly instead of requiring nothing.
+
+The plans are random but seeded: each chain, and each run in it, draws from a fixed seed, printed
+with the result and in every failure (``SAFEGROUND_CRASH_SEED=N`` runs another). A replay repeats
+the plan (modes, words, pauses, kill moments); the machine's timing, and the slow saves' pauses
+(drawn in the child), still differ.
 
 SIGTERM and SIGHUP (sent, and the terminal really closed) save everything and exit cleanly.
 """
@@ -21,6 +42,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import signal
 import time
 import tomllib
@@ -29,6 +51,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 
 from harness_pty import ENTER, WAIT, PtyApp, welcomed_data_dir
 from safeground.loader import load_workbook
@@ -43,6 +66,14 @@ BUDGET = 1.0
 CHAINS = 3
 RUNS_PER_CHAIN = 18  # 54 kills
 WORDS = "we talk about the small things first then the hard ones slowly café naïve ünïcode 💛 ø 日本".split()
+#: Where every run's plan comes from (see the module's docstring); SAFEGROUND_CRASH_SEED replays another.
+RANDOM_SEED = int(os.environ.get("SAFEGROUND_CRASH_SEED") or 1)
+#: How often a typing thread looks at the clock, the screen and the profile folder between words.
+#: Three threads looking every 2 ms took CPU from the apps they watch on a small machine; every
+#: 10 ms still sees each slow save's temp file (it lives through an fsync and a pause of 20 ms or more).
+POLL = 0.01
+#: Terminal size (columns, rows), as PtyApp's default.
+SIZE = (100, 30)
 
 SEED = f"""format = 1
 workbook = "safe-ground"
@@ -52,6 +83,116 @@ chapter = "{CHAPTER}"
 page = "{PAGE}"
 field = "{FIELD}"
 """
+
+# -- the screen, as the app drew it ------------------------------------------------------------
+
+#: Textual asks the terminal whether it has synchronised output; the test answers yes ("supported,
+#: off"), and from then on the app brackets each frame, ending it with FRAME_END.
+SYNC_QUERY = b"\x1b[?2026$p"
+SYNC_SUPPORTED = "\x1b[?2026;2$y"
+FRAME_END = b"\x1b[?2026l"
+#: The text area's "tall" border: a left edge, the top edge, a right edge. Typed text has none of them.
+LEFT_EDGE, TOP_EDGE, RIGHT_EDGE = "▊", "▔", "▎"
+_TOKEN = re.compile(
+    r"\x1b\[([0-9;?]*)[ -/]*([@-~])"  # CSI: the cursor moves (H) and screen clears (J) count
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[P^_][^\x1b]*\x1b\\|\x1b[()][0-9A-Za-z]|\x1b."  # the rest: ignored
+    r"|([^\x1b\r\n]+)|(\r)|(\n)",
+    re.DOTALL,
+)
+#: Colours and styles, dropped in one pass first: most of a frame, and of no use here.
+_STYLE = re.compile(r"\x1b\[[0-9;]*m")
+#: Characters one cell wide: ASCII, Latin letters (not the combining marks after them), box drawing
+#: and block elements (borders, scrollbars). Runs of these are written at once, the rest one by one.
+_NARROW = re.compile(r"[\x20-\x7e\u00a0-\u02ff\u2500-\u259f]*")
+
+
+class Screen:
+    """What the app has drawn: a grid of cells kept from its terminal output. Only what a Textual
+    app uses to draw is followed (cursor moves, text, line breaks, clearing); colours are ignored.
+    A frame ends with the cursor moved to where the focused text area has it."""
+
+    def __init__(self, app: PtyApp, size: tuple[int, int] = SIZE):
+        self.app = app
+        self.columns, self.rows = size
+        self.cells = self._blank()
+        self.row = self.column = 0
+        self.applied = 0  # bytes of the app's output applied so far (up to the end of a frame)
+
+    def _blank(self) -> list[list[str]]:
+        return [[" "] * self.columns for _ in range(self.rows)]
+
+    def before_cursor(self) -> tuple[float, str | None]:
+        """Apply the frames the app finished since the last call. Returns the moment the output
+        was read and the text before the cursor in the text area the last finished frame shows
+        (a soft-wrapped line's break and runs of spaces as one space); None if its cursor is not
+        in a text area whose top is in view."""
+        output = self.app.output
+        moment = time.monotonic()  # everything in ``output`` had arrived by now
+        end = output.rfind(FRAME_END, self.applied)
+        if end >= 0:
+            end += len(FRAME_END)
+            self._apply(output[self.applied : end].decode("utf-8", "replace"))
+            self.applied = end
+        return moment, self._text_before_cursor()
+
+    def _apply(self, text: str) -> None:
+        for match in _TOKEN.finditer(_STYLE.sub("", text)):
+            params, final, printable, carriage_return, line_feed = match.groups()
+            if printable:
+                self._print(printable)
+            elif final == "H":
+                row, _, column = (params or "").partition(";")
+                self.row, self.column = int(row or 1) - 1, int(column or 1) - 1
+            elif final == "J" and params in ("2", "3"):
+                self.cells = self._blank()
+            elif carriage_return:
+                self.column = 0
+            elif line_feed:
+                self.row += 1
+
+    def _print(self, text: str) -> None:
+        line = self.cells[self.row] if 0 <= self.row < self.rows else None
+        if _NARROW.fullmatch(text):  # most of it: one cell a character, written at once
+            if line is not None and 0 <= self.column < self.columns:
+                line[self.column : self.column + len(text)] = text[: self.columns - self.column]
+            self.column += len(text)
+            return
+        for character in text:
+            width = cell_len(character)
+            if line is not None and width and 0 <= self.column < self.columns:
+                line[self.column] = character
+                if width == 2 and self.column + 1 < self.columns:
+                    line[self.column + 1] = ""  # the second half of a wide character
+            self.column += width
+
+    def _text_before_cursor(self) -> str | None:
+        row, column = self.row, min(self.column, self.columns)
+        if not 0 <= row < self.rows:
+            return None
+        line = self.cells[row]
+        edges = [x for x in range(column) if line[x] == LEFT_EDGE]
+        if not edges:
+            return None
+        edge = edges[-1]
+        start = edge + 2  # the border, then a cell of padding
+        if column < start:
+            return None
+        parts = ["".join(line[start:column])]
+        above = row - 1
+        while above >= 0 and self.cells[above][edge] == LEFT_EDGE and self.cells[above][edge + 1] != TOP_EDGE:
+            parts.append(self._content(above, start))
+            above -= 1
+        if above < 0 or self.cells[above][edge] != LEFT_EDGE:
+            return None  # the text area's top is out of view: its start is not on the screen
+        return re.sub(r"\s+", " ", " ".join(reversed(parts)))
+
+    def _content(self, row: int, start: int) -> str:
+        line = self.cells[row]
+        stop = line.index(RIGHT_EDGE, start) if RIGHT_EDGE in line[start:] else self.columns
+        return "".join(line[start:stop])
+
+    def dump(self) -> str:
+        return "\n".join("".join(line).rstrip() for line in self.cells)
 
 
 def _progress_path(data_dir: Path) -> Path:
@@ -89,17 +230,41 @@ class Run:
     typed: str = ""
     #: (moment the chunk was handed to the terminal, characters typed up to and including it)
     chunks: list[tuple[float, int]] = field(default_factory=list)
+    #: The answer's text before the cursor on screen when the typing began (the letter synced on).
+    prefix: str = ""
+    #: (moment a frame was seen, characters of ``typed`` it shows before the cursor), growing
+    shown: list[tuple[float, int]] = field(default_factory=list)
     killed_at: float = 0.0
     saved_count: int = 0
-    lag: float = 0.0
+    lag: float = 0.0  # how long the oldest unsaved key the app had drawn had been on screen
+    typed_lag: float = 0.0  # how long before the kill the oldest unsaved key was typed (drawn or not)
     leftovers: list[str] = field(default_factory=list)
 
+    def look(self, screen: Screen) -> None:
+        """Note how much of the typing the app's newest finished frame shows."""
+        moment, text = screen.before_cursor()
+        if text is None or not text.startswith(self.prefix) or not (self.prefix + self.typed).startswith(text):
+            return
+        count = len(text) - len(self.prefix)
+        if count > self.seen():
+            self.shown.append((moment, count))
+
+    def seen(self) -> int:
+        return self.shown[-1][1] if self.shown else 0
+
     def required(self) -> int:
-        """Characters typed more than BUDGET seconds before the kill: these must be on disk."""
-        return max((count for moment, count in self.chunks if moment <= self.killed_at - BUDGET), default=0)
+        """Characters the app had drawn more than BUDGET seconds before the kill: these must be on disk."""
+        return max((count for moment, count in self.shown if moment <= self.killed_at - BUDGET), default=0)
+
+    def draw_delay(self) -> float:
+        """The longest a key waited between being typed and being drawn by the app."""
+        return max(
+            (moment - min(at for at, typed in self.chunks if typed >= count) for moment, count in self.shown),
+            default=0.0,
+        )
 
     def describe(self) -> str:
-        return f"chain {self.chain} run {self.number} ({self.mode})"
+        return f"chain {self.chain} run {self.number} ({self.mode}; replay with SAFEGROUND_CRASH_SEED={RANDOM_SEED})"
 
 
 def _open_page(app: PtyApp) -> None:
@@ -140,21 +305,43 @@ def _sync(app: PtyApp, path: Path, before: str) -> str:
     raise AssertionError(f"typing never reached {path}:\n{app.text()[-1500:]}")
 
 
+def _synced_on_screen(app: PtyApp, screen: Screen, run: Run) -> str:
+    """Wait until a finished frame shows the letter ``_sync`` typed just before the cursor, and
+    return the text before the cursor then. If the screen cannot be read this way (the app draws
+    differently now), the run fails here rather than later finding nothing it must check."""
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        _, text = screen.before_cursor()
+        if text is not None and text.endswith("k"):
+            return text
+        if app.process.poll() is not None:
+            break
+        time.sleep(POLL)
+    raise AssertionError(
+        f"{run.describe()}: the letter typed to sync on never showed before the answer's cursor on "
+        f"the screen the test keeps (cursor at row {screen.row}, column {screen.column}):\n{screen.dump()}"
+    )
+
+
 def _one_run(run: Run, data_dir: Path, rng: random.Random, slow: float, workbook) -> None:
     path = _progress_path(data_dir)
     before = _answer(path)
-    app = PtyApp(data_dir, slow_saves=slow)
+    app = PtyApp(data_dir, size=SIZE, slow_saves=slow)
     try:
         if run.mode == "starting":
             time.sleep(rng.uniform(0.0, 0.7))
             run.killed_at = app.signal(signal.SIGKILL)
             run.base = before
         else:
+            screen = Screen(app)
+            app.wait_for(lambda: SYNC_QUERY in app.output)  # asked as the app starts, before anything is drawn
+            app.write(SYNC_SUPPORTED)
             _open_page(app)
             # The previous run's leftovers are gone by the time anything is on screen.
             assert not _leftovers(data_dir), f"{run.describe()}: temp files survived the next start"
             run.base = _sync(app, path, before)
-            _type_and_kill(app, run, data_dir, rng)
+            run.prefix = _synced_on_screen(app, screen, run)
+            _type_and_kill(app, screen, run, data_dir, rng)
         assert app.wait() == -signal.SIGKILL
     finally:
         app.close()
@@ -164,7 +351,7 @@ def _one_run(run: Run, data_dir: Path, rng: random.Random, slow: float, workbook
     _check_files(run, data_dir, workbook)
 
 
-def _type_and_kill(app: PtyApp, run: Run, data_dir: Path, rng: random.Random) -> None:
+def _type_and_kill(app: PtyApp, screen: Screen, run: Run, data_dir: Path, rng: random.Random) -> None:
     start = time.monotonic()
     duration = rng.uniform(0.5, 2.5)
     kill_at = start + rng.uniform(0.0, duration + 0.8)
@@ -184,7 +371,8 @@ def _type_and_kill(app: PtyApp, run: Run, data_dir: Path, rng: random.Random) ->
                     run.typed += piece
                     run.chunks.append((app.write(piece), len(run.typed)))
         pause_until = time.monotonic() + rng.uniform(0.03, 0.12)
-        while time.monotonic() < pause_until:
+        while True:
+            run.look(screen)
             moment = time.monotonic()
             if moment >= kill_at or (
                 watch_from is not None
@@ -193,7 +381,9 @@ def _type_and_kill(app: PtyApp, run: Run, data_dir: Path, rng: random.Random) ->
             ):
                 run.killed_at = app.signal(signal.SIGKILL)
                 return
-            time.sleep(0.002)
+            if moment >= pause_until:
+                break
+            time.sleep(min(POLL, pause_until - moment, kill_at - moment))
 
 
 def _check_files(run: Run, data_dir: Path, workbook) -> None:
@@ -212,24 +402,26 @@ def _check_files(run: Run, data_dir: Path, workbook) -> None:
     required = run.required()
     assert count >= required, (
         f"{run.describe()}: lost typing older than {BUDGET} s: saved {count} of {len(run.typed)} "
-        f"characters, {required} were typed more than {BUDGET} s before the kill"
+        f"characters, but the app had drawn {required} of them more than {BUDGET} s before the kill"
     )
     run.saved_count = count
-    unsaved = [moment for moment, typed in run.chunks if typed > count]
-    run.lag = run.killed_at - unsaved[0] if unsaved else 0.0
+    drawn_unsaved = [moment for moment, shown in run.shown if shown > count]
+    run.lag = run.killed_at - drawn_unsaved[0] if drawn_unsaved else 0.0
+    typed_unsaved = [moment for moment, typed in run.chunks if typed > count]
+    run.typed_lag = run.killed_at - typed_unsaved[0] if typed_unsaved else 0.0
 
 
 def _chain(number: int, root: Path, slow: float) -> list[Run]:
-    rng = random.Random(f"crash-{number}-{os.getpid()}-{time.time_ns()}")
     workbook = load_workbook()
     data_dir = welcomed_data_dir(root / f"chain-{number}")
     _progress_path(data_dir).write_text(SEED, encoding="utf-8")
     runs = []
     modes = ["random"] * 8 + ["mid-save"] * 7 + ["starting"] * 3
-    rng.shuffle(modes)
+    random.Random(f"crash-{RANDOM_SEED}-{number}").shuffle(modes)
     for index, mode in enumerate(modes[:RUNS_PER_CHAIN]):
         run = Run(number, index, mode)
-        _one_run(run, data_dir, rng, slow, workbook)
+        # Each run's own generator: its plan does not depend on how long the runs before it typed.
+        _one_run(run, data_dir, random.Random(f"crash-{RANDOM_SEED}-{number}-{index}"), slow, workbook)
         runs.append(run)
     # The next start after the last kill tidies up too (the app does exactly this when it opens).
     with ProgressStore(data_dir, "default", workbook.id):
@@ -239,6 +431,7 @@ def _chain(number: int, root: Path, slow: float) -> list[Run]:
 
 @pytest.mark.alone
 def test_sigkill_at_random_moments_never_loses_more_than_the_last_second(tmp_path):
+    print(f"\nSIGKILL runs from seed {RANDOM_SEED} (SAFEGROUND_CRASH_SEED replays one)")
     started = time.monotonic()
     with ThreadPoolExecutor(CHAINS) as pool:
         futures = [pool.submit(_chain, number, tmp_path, slow) for number, slow in enumerate([0.0, 0.08, 0.15])]
@@ -246,11 +439,15 @@ def test_sigkill_at_random_moments_never_loses_more_than_the_last_second(tmp_pat
     elapsed = time.monotonic() - started
     mid_save = [run for run in runs if run.leftovers]
     typed = sum(len(run.typed) for run in runs)
+    drawn = sum(run.seen() for run in runs)
+    lag = max(run.lag for run in runs)
     print(
-        f"\n{len(runs)} SIGKILLs in {elapsed:.0f} s: {len(mid_save)} left a save's temp file behind, "
-        f"{sum(run.mode == 'starting' for run in runs)} while starting; {typed} characters typed, "
-        f"{sum(run.saved_count for run in runs)} saved; the oldest unsaved keystroke at a kill was "
-        f"{max(run.lag for run in runs):.2f} s old (budget {BUDGET} s)"
+        f"{len(runs)} SIGKILLs in {elapsed:.0f} s: {len(mid_save)} left a save's temp file behind, "
+        f"{sum(run.mode == 'starting' for run in runs)} while starting; {typed} characters typed, {drawn} "
+        f"drawn by the kill, {sum(run.saved_count for run in runs)} saved. The oldest unsaved keystroke "
+        f"at a kill had been drawn {lag:.2f} s before (budget {BUDGET} s, margin {BUDGET - lag:.2f} s) and "
+        f"typed {max(run.typed_lag for run in runs):.2f} s before; the app drew a key at most "
+        f"{max(run.draw_delay() for run in runs):.2f} s after it was typed"
     )
     assert len(runs) >= 50
     assert len(mid_save) >= 5, "kills landed inside saves too rarely to test them"
