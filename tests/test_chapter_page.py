@@ -190,3 +190,20 @@ async def test_the_terminal_cursor_follows_a_focused_row_the_page_scrolled_to(tm
         row = app.focused
         assert isinstance(row, StatementRating) and row.region.y < SIZE[1] - 2, "the page scrolled to the row"
         assert app.cursor_position == row.content_region.offset + row.point_offset(row.low)
+
+
+async def test_down_and_up_go_between_rated_statements_even_typed_in_a_hurry(tmp_path):
+    """Down on a statement row did nothing for the rows (it scrolled the page), so a person rating
+    with digits and Down rated the first statement over and over. Down now moves to the next
+    statement as Tab does, before the digit after it is handed on."""
+    from app_support import answers
+
+    app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_page(pilot, app, "kinds", "statements")
+        _burst(app, "4", "down", "5")
+        await _quiet(pilot, app)
+        assert answers(tmp_path, "kinds")["kinds"]["statements"]["tenets"] == {"one-topic": 4, "no-yelling": 5}
+        _burst(app, "up", "2")
+        await _quiet(pilot, app)
+    assert answers(tmp_path, "kinds")["kinds"]["statements"]["tenets"] == {"one-topic": 2, "no-yelling": 5}

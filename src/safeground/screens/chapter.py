@@ -32,6 +32,7 @@ from safeground.widgets.base import FieldWidget
 from safeground.widgets.cursor import cursor_back_on, follow_focus
 from safeground.widgets.footer import SafeFooter
 from safeground.widgets.plain import plain
+from safeground.widgets.statements_field import StatementRating
 
 if TYPE_CHECKING:
     from safeground.content import Chapter, Page
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
 
 #: The keys that move the cursor between fields, and which way.
 FOCUS_KEYS = {"tab": "next", "shift+tab": "previous"}
+#: The keys that move it between rated statements (from a statement row only), and which way.
+ROW_KEYS = {"down": "next", "up": "previous"}
 
 #: From this many columns the page bar shows a progress bar (the app's "-wide" breakpoint).
 WIDE = 100
@@ -83,6 +86,11 @@ class ChapterScreen(Screen):
         # answers merged). While keys are held, these are held with them, in order.
         Binding("tab", "move_focus('next')", "Next field", show=False, priority=True),
         Binding("shift+tab", "move_focus('previous')", "Previous field", show=False, priority=True),
+        # Down and Up go from one rated statement to the next, as Tab does and for the same reason
+        # (a digit typed right after Down rated the row being left); elsewhere they are the
+        # control's own (options, a text's lines), and this binding stands aside.
+        Binding("down", "next_row('next')", "Next statement", show=False, priority=True),
+        Binding("up", "next_row('previous')", "Previous statement", show=False, priority=True),
     ]
 
     #: How long a page change waits for the field being left to take the keys already sent to it.
@@ -343,7 +351,14 @@ class ChapterScreen(Screen):
                 self.action_move_focus(FOCUS_KEYS[item.key])
                 target = self.focused or self
                 continue
+            if item.key in ROW_KEYS and isinstance(target, StatementRating):
+                self.action_move_focus(ROW_KEYS[item.key])
+                target = self.focused or self
+                continue
             target.post_message(item)
+
+    def action_next_row(self, way: str) -> None:
+        self.action_move_focus(way)
 
     def action_move_focus(self, way: str) -> None:
         if way == "next":
@@ -378,6 +393,8 @@ class ChapterScreen(Screen):
         # Once leaving, a page move's key is typed for the screen to come: it is held with the rest.
         if action == "move_focus":  # held, with the keys around it, while there is nowhere to move
             return self._leaving_for is None and self._held_keys is None
+        if action == "next_row":
+            return self._leaving_for is None and self._held_keys is None and isinstance(self.focused, StatementRating)
         return self._leaving_for is None or action not in ("next_page", "previous_page", "contents")
 
     def _refresh_marks(self) -> None:

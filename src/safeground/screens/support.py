@@ -52,6 +52,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         "Choices, scales and ratings",
         [
             ("Up, Down", "move between options; Space or Enter picks"),
+            ("Up, Down", "in rated statements: the previous or next statement"),
             ("Left, Right", "move along a scale (where you stop is chosen)"),
             ("1 to 9, 0", "pick that number on a scale (0 picks 10)"),
             ("Home, End", "the lowest or highest point"),
