@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from textual.widgets import Input, ProgressBar, TextArea
 
-from app_support import KINDS_WORKBOOK, make_app, open_page, settle
+from app_support import KINDS_WORKBOOK, answers, make_app, open_page, settle
 from test_chapter_page import screen_text
 
 SIZE = (100, 30)
@@ -105,3 +105,42 @@ async def test_the_field_with_the_cursor_is_marked_and_the_one_left_is_not(tmp_p
         await settle(pilot, app)
         (choice,) = app.screen.shown.fields
         assert choice.has_class("-cursor")
+
+
+async def test_back_and_forth_brings_up_the_pages_already_built_with_what_was_typed(tmp_path):
+    """The page left by Ctrl+N is kept for Ctrl+B, and the page left by Ctrl+B is the one Ctrl+N
+    brings up again: nothing is built twice, and each shows what was typed on it."""
+    app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_page(pilot, app, "kinds", "text")
+        first = app.screen.shown
+        await _next_page_ready(pilot, app)
+        await pilot.press(*"Sam", "ctrl+n")
+        await settle(pilot, app)
+        second = app.screen.shown
+        await pilot.press(*"By the sea")
+        await pilot.press("ctrl+b")
+        await settle(pilot, app)
+        assert app.screen.shown is first and first.query_one(Input).value == "Sam"
+        assert app.screen.next_ready is second, "the page left waits underneath"
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        assert app.screen.shown is second and second.query(TextArea).first().text == "By the sea"
+        assert not first.display, "the page before is kept out of the layout"
+    stored = answers(tmp_path, "kinds")["kinds"]
+    assert stored["text"]["name"] == "Sam" and stored["long-text"]["story"] == "By the sea"
+
+
+async def test_the_page_kept_for_going_back_is_built_again_if_its_answer_changed(tmp_path):
+    app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_page(pilot, app, "kinds", "text")
+        first = app.screen.shown
+        await _next_page_ready(pilot, app)
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        app.session.answer("kinds", "text", "name", "Changed somewhere else")
+        await pilot.press("ctrl+b")
+        await settle(pilot, app)
+        assert app.screen.shown is not first
+        assert app.screen.shown.query_one(Input).value == "Changed somewhere else"

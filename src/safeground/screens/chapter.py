@@ -120,6 +120,8 @@ class ChapterScreen(Screen):
         #: The page on top, and the one after it, built while the person reads (see PageView).
         self.shown: PageView | None = None
         self._waiting: PageView | None = None
+        #: The page before the one shown, kept out of the layout for Ctrl+B once it was left.
+        self._behind: PageView | None = None
         #: The build of the waiting page while it is under way: a page turn waits for it.
         self._readying: asyncio.Future[None] | None = None
 
@@ -201,40 +203,61 @@ class ChapterScreen(Screen):
         return view
 
     async def _ready_page(self, chapter: Chapter, index: int) -> PageView | None:
-        """The waiting page, if it is the one wanted and still holds the answers saved now."""
+        """The page already built for page ``index`` (waiting underneath, or the one before kept
+        for Ctrl+B), if there is one and it still holds the answers saved now."""
         readying = self._readying
         if readying is not None and not readying.done():
             try:
                 await asyncio.wait_for(asyncio.shield(readying), self.LANDING_WAIT)
             except (TimeoutError, asyncio.CancelledError):
                 pass
-        view, self._waiting = self._waiting, None
-        if view is None:
-            return None
-        wanted = view.chapter is chapter and view.index == index
-        if wanted and view.is_attached and readying is not None and readying.done():
+        if self._waiting is not None and (readying is None or not readying.done()):
+            self._let_go(self._waiting)  # never got ready
+            self._waiting = None
+        for view in (self._waiting, self._behind):
+            if view is None or view.chapter is not chapter or view.index != index or not view.is_attached:
+                continue
             if view.holds(self.session.progress, self.session.read_only):
                 return view
-        if view.is_attached:
-            await view.remove()
+            self._let_go(view)  # out of date: built again below
+            self._waiting = None if view is self._waiting else self._waiting
+            self._behind = None if view is self._behind else self._behind
         return None
 
     def _bring_up(self, view: PageView) -> None:
-        """Put ``view`` on top and make this screen about its page; the page left goes."""
+        """Put ``view`` on top and make this screen about its page. The pages not shown stay
+        where they can serve (the next one waiting underneath, the one before for Ctrl+B); the
+        rest go."""
         old, self.shown = self.shown, view
         view.show(True)
         pages = self.query_one("#pages", Vertical)
         if pages.children and pages.children[0] is not view:
             pages.move_child(view, before=0)  # first, so a search of the screen finds it first
-        if old is not None and old is not view:
-            old.show(False)
-            old.display = False  # not drawn under the new page on the way out
-            self.call_after_refresh(old.remove)
         if view.chapter is not self.chapter:
             self.chapter = view.chapter
         self.title = for_terminal(self.chapter.title)
         self.page_index = view.index
         self._refresh_marks()
+        following, preceding = self._following(), self._preceding()
+        others = [page for page in (old, self._waiting, self._behind) if page is not None and page is not view]
+        self._waiting = self._behind = None
+        for page in dict.fromkeys(others):  # once each, in order: the page left first
+            where = (page.chapter, page.index)
+            page.show(False)
+            if where == following and self._waiting is None:
+                self._waiting = page  # drawn already: it stays in the layout, covered
+                self._readying = asyncio.get_running_loop().create_future()
+                self._readying.set_result(None)
+            elif where == preceding and self._behind is None:
+                self._behind = page
+                page.display = False  # out of the layout until wanted again
+            else:
+                self._let_go(page)
+
+    def _let_go(self, page: PageView) -> None:
+        page.show(False)
+        page.display = False  # not drawn under the new page on the way out
+        self.call_after_refresh(page.remove)
 
     def _ready_next(self, build: int) -> None:
         """Build the page after this one underneath it, while the person reads."""
@@ -256,6 +279,10 @@ class ChapterScreen(Screen):
             await self.query_one("#pages", Vertical).mount(view)
         except (MountError, NoMatches):
             self._waiting = None  # the screen is closing: nothing to get ready for
+
+    def _preceding(self) -> tuple[Chapter, int] | None:
+        """The page Ctrl+B opens (it stays in the chapter)."""
+        return (self.chapter, self.page_index - 1) if self.page_index > 0 else None
 
     def _following(self) -> tuple[Chapter, int] | None:
         """The page Ctrl+N opens: the next in this chapter, or the next chapter's first."""

@@ -4,7 +4,8 @@ the page's text and a widget per question.
 A chapter screen holds two of these, one above the other: the page shown, and the page that
 follows it, built while the person reads this one and kept underneath, laid out and drawn but
 covered (on a lower layer) and closed to the cursor. Ctrl+N then only swaps which one is on top,
-so the next page appears at once instead of being built while the person waits.
+so the next page appears at once instead of being built while the person waits. The page left
+is kept too, out of the layout, for Ctrl+B; coming back, it is the page waiting underneath.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Label, Markdown, Static
 
+from safeground.kinds import is_answered
 from safeground.untrusted import for_terminal
 from safeground.widgets.base import FieldWidget
 from safeground.widgets.plain import plain
@@ -75,6 +77,8 @@ class PageView(VerticalScroll):
         would restyle every widget in the page, the very cost a ready page saves."""
         self.shown = shown
         self.styles.layer = SHOWN if shown else WAITING
+        if shown:
+            self.display = True  # a page kept out of the layout (the one before) comes back
 
     def allow_focus_children(self) -> bool:
         # The page underneath can't be seen: Tab must never take the cursor into it.
@@ -86,8 +90,15 @@ class PageView(VerticalScroll):
         if read_only != self.read_only:
             return False
         chapter_id, page_id = self.key
-        return all(widget.reported == progress.usable(chapter_id, page_id, widget.field) for widget in self.fields)
+        return all(_same(widget, progress.usable(chapter_id, page_id, widget.field)) for widget in self.fields)
 
     def answers(self) -> list[tuple[FieldWidget, Any]]:
         """The questions whose answer changed since last reported, with the answer now."""
         return [(widget, widget.value) for widget in self.fields if widget.value != widget.reported]
+
+
+def _same(widget: FieldWidget, saved: Any) -> bool:
+    """Whether ``widget`` shows ``saved``. An empty answer is stored as no answer at all: an
+    emptied text reads "" in its widget and None in the progress, and both are the same."""
+    shown = widget.reported
+    return shown == saved or not (is_answered(widget.field, shown) or is_answered(widget.field, saved))
