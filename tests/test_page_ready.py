@@ -144,3 +144,19 @@ async def test_the_page_kept_for_going_back_is_built_again_if_its_answer_changed
         await settle(pilot, app)
         assert app.screen.shown is not first
         assert app.screen.shown.query_one(Input).value == "Changed somewhere else"
+
+
+async def test_a_page_move_with_nowhere_to_go_in_a_burst_of_moves_lets_the_rest_go_on(tmp_path):
+    """Ctrl+B twice from the second page, then Ctrl+N: the second Ctrl+B, held while the first
+    page came up, had nowhere to go, and every key after it was held for good (the app looked
+    frozen on the first page)."""
+    from test_chapter_page import _burst, _quiet
+
+    app = make_app(tmp_path, workbook_dir=KINDS_WORKBOOK)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_page(pilot, app, "kinds", "long-text")
+        _burst(app, "ctrl+b", "ctrl+b", "ctrl+n", *"On a train")
+        await _quiet(pilot, app)
+        await settle(pilot, app)
+        assert app.screen.page.id == "long-text"
+        assert app.screen.shown.query(TextArea).first().text == "On a train"

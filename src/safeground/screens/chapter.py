@@ -401,9 +401,24 @@ class ChapterScreen(Screen):
         return True
 
     async def _move(self, move: str) -> None:
+        shown = self.shown
         leaving_for = await getattr(self, f"_{move}")()
         if leaving_for is not None:
             self._leave(leaving_for)
+        elif self.shown is shown:
+            self._stay()
+
+    def _stay(self) -> None:
+        """A move with nowhere to go (Ctrl+B on a chapter's first page). Held with keys after it,
+        it had taken the cursor away: it goes back where it was, and the keys go on to it."""
+        back, self._leaving = self._leaving, None
+        if self.focused is not None or self.shown is None:
+            return
+        if back is not None and back.is_attached and self.shown in back.ancestors and back.focusable:
+            back.focus(scroll_visible=False)
+        elif self.shown.fields:
+            self.shown.fields[0].focus_control()
+        self.app.call_later(self._focus_missed, self._builds)
 
     def _leave(self, message: OpenPage | GoHome) -> None:
         """Ask the app for another screen (the next chapter, the contents). The keys typed after
