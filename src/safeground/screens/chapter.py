@@ -122,7 +122,7 @@ class ChapterScreen(Screen):
         self._waiting: PageView | None = None
         #: The page before the one shown, kept out of the layout for Ctrl+B once it was left.
         self._behind: PageView | None = None
-        #: The build of the waiting page while it is under way: a page turn waits for it.
+        #: The build of the waiting page (None once kept from before): a page turn waits for it.
         self._readying: asyncio.Future[None] | None = None
 
     @property
@@ -133,7 +133,7 @@ class ChapterScreen(Screen):
     def next_ready(self) -> PageView | None:
         """The page Ctrl+N brings up, once it is built and waiting underneath."""
         readying = self._readying
-        if self._waiting is None or readying is None or not readying.done():
+        if readying is not None and not readying.done():
             return None
         return self._waiting
 
@@ -211,17 +211,14 @@ class ChapterScreen(Screen):
                 await asyncio.wait_for(asyncio.shield(readying), self.LANDING_WAIT)
             except (TimeoutError, asyncio.CancelledError):
                 pass
-        if self._waiting is not None and (readying is None or not readying.done()):
+        if self._waiting is not None and readying is not None and not readying.done():
             self._let_go(self._waiting)  # never got ready
-            self._waiting = None
         for view in (self._waiting, self._behind):
             if view is None or view.chapter is not chapter or view.index != index or not view.is_attached:
                 continue
             if view.holds(self.session.progress, self.session.read_only):
                 return view
             self._let_go(view)  # out of date: built again below
-            self._waiting = None if view is self._waiting else self._waiting
-            self._behind = None if view is self._behind else self._behind
         return None
 
     def _bring_up(self, view: PageView) -> None:
@@ -243,18 +240,23 @@ class ChapterScreen(Screen):
         self._waiting = self._behind = None
         for page in dict.fromkeys(others):  # once each, in order: the page left first
             where = (page.chapter, page.index)
-            page.show(False)
             if where == following and self._waiting is None:
                 self._waiting = page  # drawn already: it stays in the layout, covered
-                self._readying = asyncio.get_running_loop().create_future()
-                self._readying.set_result(None)
+                self._readying = None
+                page.show(False)
             elif where == preceding and self._behind is None:
                 self._behind = page
+                page.show(False)
                 page.display = False  # out of the layout until wanted again
             else:
                 self._let_go(page)
 
     def _let_go(self, page: PageView) -> None:
+        """Remove ``page``, after the next frame; it no longer serves as waiting or behind."""
+        if page is self._waiting:
+            self._waiting = None
+        if page is self._behind:
+            self._behind = None
         page.show(False)
         page.display = False  # not drawn under the new page on the way out
         self.call_after_refresh(page.remove)
@@ -271,8 +273,7 @@ class ChapterScreen(Screen):
 
     async def _build_waiting(self, chapter: Chapter, index: int) -> None:
         if self._waiting is not None:
-            old, self._waiting = self._waiting, None
-            await old.remove()
+            self._let_go(self._waiting)
         view = self._new_view(chapter, index, shown=False)
         self._waiting = view
         try:
@@ -374,12 +375,9 @@ class ChapterScreen(Screen):
                 self.set_focus(None)
                 self.call_later(self._move, item)
                 return
-            if item.key in FOCUS_KEYS:
-                self.action_move_focus(FOCUS_KEYS[item.key])
-                target = self.focused or self
-                continue
-            if item.key in ROW_KEYS and isinstance(target, StatementRating):
-                self.action_move_focus(ROW_KEYS[item.key])
+            way = FOCUS_KEYS.get(item.key) or (ROW_KEYS.get(item.key) if isinstance(target, StatementRating) else None)
+            if way is not None:
+                self.action_move_focus(way)
                 target = self.focused or self
                 continue
             target.post_message(item)
@@ -462,18 +460,18 @@ class ChapterScreen(Screen):
             self.watch_marks(self.marks)
 
     def _next_label(self, where: str) -> str:
-        if self.page_index + 1 < len(self.chapter.pages):
+        following = self._following()
+        if following is None:
+            return "Back to contents"
+        chapter, _ = following
+        if chapter is self.chapter:
             return "Next →"
-        workbook = self.session.workbook
-        index = workbook.chapter_index(self.chapter.id) or 0
-        if index + 1 < len(workbook.chapters):
-            # The next chapter's name only where the whole of it fits beside "Page n of m" (and
-            # the progress bar, where there is one): cut, it read "Next chapter:" and nothing.
-            named = plain(f"Next chapter: {workbook.chapters[index + 1].title} →")
-            width = self.app.size.width
-            room = width - BAR_FRAME - len(where) - (BAR_PROGRESS if width >= WIDE else 0)
-            return named.plain if named.cell_length <= room else "Next chapter →"
-        return "Back to contents"
+        # The next chapter's name only where the whole of it fits beside "Page n of m" (and the
+        # progress bar, where there is one): cut, it read "Next chapter:" and nothing.
+        named = f"Next chapter: {chapter.title} →"
+        width = self.app.size.width
+        room = width - BAR_FRAME - len(where) - (BAR_PROGRESS if width >= WIDE else 0)
+        return named if plain(named).cell_length <= room else "Next chapter →"
 
     # -- answers -----------------------------------------------------------------------------
 
